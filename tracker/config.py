@@ -1,0 +1,69 @@
+"""Configuration from the environment, with defaults that work on a fresh machine."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
+def from_environment(instance_path: str | Path, environ: dict[str, str] | None = None) -> dict:
+    """Read the settings of DESIGN.md from environment variables."""
+    env = os.environ if environ is None else environ
+    instance = Path(instance_path)
+    timezone = env.get("TRACKER_TIMEZONE", DEFAULT_TIMEZONE)
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise RuntimeError(f"TRACKER_TIMEZONE={timezone!r} is not a known time zone") from error
+    config: dict[str, Any] = {
+        "SECRET_KEY": env.get("SECRET_KEY") or instance_secret_key(instance),
+        "SQLALCHEMY_DATABASE_URI": database_url(
+            env.get("DATABASE_URL") or f"sqlite:///{instance / 'tracker.db'}"
+        ),
+        "TRACKER_TIMEZONE": timezone,
+        "TRACKER_SCHEDULER": env.get("TRACKER_SCHEDULER", "off"),
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": timezone,
+        "MAIL_SERVER": env.get("MAIL_SERVER"),
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes"),
+        "MAIL_USE_SSL": env.get("MAIL_USE_SSL", "").lower() in ("1", "true", "yes"),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD"),
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Policy Tracker <tracker@localhost>"),
+    }
+    return config
+
+
+def database_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain PostgreSQL URLs (SQLAlchemy assumes psycopg2)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def instance_secret_key(instance: Path) -> str:
+    """The secret key kept under instance/, generated once on first use.
+
+    Several workers may start at once: the file is created exclusively, and a loser of the
+    race reads the winner's key.
+    """
+    path = instance / "secret_key"
+    instance.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text(encoding="ascii").strip()
+        if not key:
+            raise RuntimeError(f"{path} is empty: delete it or set SECRET_KEY") from None
+        return key
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,24 @@
+"""Error pages that say what went wrong in plain words and leak no internals."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+
+
+def _http_error(error: HTTPException):
+    return render_template("errors/error.html", error=error), error.code
+
+
+def _unexpected_error(error: Exception):
+    # Never leave a half-written transaction behind a failed request.
+    db.session.rollback()
+    page = InternalServerError()
+    return render_template("errors/error.html", error=page), 500

@@ -1,0 +1,72 @@
+"""Directive extraction: from a speech's text, the instructions it gives, each with its exact
+character span. Pure Python with no Flask import, so it can be tested and reused anywhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import english
+from .sentences import split_sentences
+from .timing import TimeLimit, add_months, find_time_limit
+
+__all__ = ["ProposedDirective", "TimeLimit", "add_months", "extract_directives", "split_headline"]
+
+TITLE_LENGTH = 300
+
+
+@dataclass(frozen=True)
+class ProposedDirective:
+    """One instruction: `text[start:end]` is its wording, inside the sentence
+    `text[sentence_start:sentence_end]`."""
+
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    text: str
+    time_limit: TimeLimit | None
+
+    @property
+    def title(self) -> str:
+        """A readable title: the wording, capitalised and shortened if it is very long."""
+        title = self.text[0].upper() + self.text[1:]
+        if len(title) > TITLE_LENGTH:
+            title = title[: TITLE_LENGTH - 1].rstrip() + "…"
+        return title
+
+
+def extract_directives(text: str) -> list[ProposedDirective]:
+    """The directives of a speech text, in order of appearance."""
+    directives = []
+    for sentence_start, sentence_end in split_sentences(text):
+        begin = english.action_start(text, sentence_start, sentence_end)
+        if begin is None:
+            continue
+        sentence_limit = find_time_limit(text, sentence_start, sentence_end)
+        for start, end in english.split_clauses(text, begin, sentence_end):
+            limit = find_time_limit(text, start, end) or sentence_limit
+            directives.append(
+                ProposedDirective(
+                    start, end, sentence_start, sentence_end, text[start:end], limit
+                )
+            )
+    return directives
+
+
+def split_headline(raw: str) -> tuple[str | None, str]:
+    """Separate a news headline from the body of a speech file.
+
+    The first line is a headline when it is short, does not end a sentence, and a blank line
+    follows it; the body is then everything after the blank lines, else the whole text.
+    """
+    first, sep, rest = raw.partition("\n")
+    headline = first.strip()
+    if (
+        sep
+        and headline
+        and len(headline) <= TITLE_LENGTH
+        and headline[-1] not in ".!?。！？"
+        and rest.lstrip(" \t\r").startswith("\n")
+    ):
+        return headline, rest.lstrip()
+    return None, raw

@@ -1,0 +1,43 @@
+"""Sentence spans of a text: exact [start, end) offsets into the original, never a copy."""
+
+from __future__ import annotations
+
+import re
+
+# A sentence ends at . ! ? (and any closing quotes) followed by white space, or at a line break.
+_BOUNDARY = re.compile(r"""[.!?]+["'”’)]*(?=\s|$)|\n""")
+_LEADING_JUNK = " \t\r\n,;:"
+QUOTES = "\"“”"
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Return (start, end) spans of the sentences of `text`, trimmed of white space and
+    of stray leading punctuation left over from a sloppy translation (`. , Improve ...`)."""
+    spans = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        spans.append(trim(text, start, match.end()))
+        start = match.end()
+    spans.append(trim(text, start, len(text)))
+    return [(s, e) for s, e in spans if _has_words(text[s:e])]
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Narrow [start, end) past white space and leading separators or an unmatched quote."""
+    while True:
+        while start < end and text[start] in _LEADING_JUNK:
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end and text[start] in QUOTES and _count_quotes(text[start:end]) % 2:
+            start += 1
+            continue
+        return start, end
+
+
+def _count_quotes(fragment: str) -> int:
+    return sum(fragment.count(q) for q in QUOTES)
+
+
+def _has_words(fragment: str) -> bool:
+    return any(ch.isalnum() for ch in fragment)

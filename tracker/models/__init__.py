@@ -1,0 +1,47 @@
+"""The domain model of DESIGN.md, one module per part of the domain."""
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from .audit import AuditEvent
+from .base import Base, utcnow
+from .items import ActionItem, Milestone, Priority, Status, StatusUpdate, item_co_owners
+from .org import City, Department, Role, User
+from .outbox import Reminder, ReminderKind, ReminderState
+from .speeches import Directive, Speech
+
+APPEND_ONLY = (StatusUpdate, AuditEvent)
+
+
+class AppendOnlyViolation(RuntimeError):
+    """Raised when code tries to rewrite history (update or delete an append-only row)."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_history_rewrites(session: Session, flush_context, instances) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, APPEND_ONLY) and (obj in session.deleted or session.is_modified(obj)):
+            raise AppendOnlyViolation(f"{type(obj).__name__} rows are append-only")
+
+
+__all__ = [
+    "ActionItem",
+    "AppendOnlyViolation",
+    "AuditEvent",
+    "Base",
+    "City",
+    "Department",
+    "Directive",
+    "Milestone",
+    "Priority",
+    "Reminder",
+    "ReminderKind",
+    "ReminderState",
+    "Role",
+    "Speech",
+    "Status",
+    "StatusUpdate",
+    "User",
+    "item_co_owners",
+    "utcnow",
+]

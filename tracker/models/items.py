@@ -1,0 +1,142 @@
+"""Action items, their milestones, and the append-only history of status updates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, UTCDateTime, enum_type, utcnow
+from .org import City, Department, User
+from .speeches import Directive
+
+
+class Status(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    AT_RISK = "at_risk"
+    BLOCKED = "blocked"
+    AWAITING_VERIFICATION = "awaiting_verification"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_closed(self) -> bool:
+        return self in (Status.DONE, Status.CANCELLED)
+
+
+class Priority(StrEnum):
+    NORMAL = "normal"
+    HIGH = "high"
+    KEY = "key"  # 重点: followed personally by the leadership
+
+
+item_co_owners = Table(
+    "item_co_owners",
+    Base.metadata,
+    Column("item_id", ForeignKey("action_items.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id"), primary_key=True),
+)
+
+
+class ActionItem(Base):
+    __tablename__ = "action_items"
+    __table_args__ = (
+        CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
+        CheckConstraint(
+            "start_on IS NULL OR due_on IS NULL OR start_on <= due_on", name="due_after_start"
+        ),
+        Index("ix_action_items_city_status_due", "city_id", "status", "due_on"),
+        Index("ix_action_items_status_due", "status", "due_on"),
+        Index("ix_action_items_department_status", "department_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    directive_id: Mapped[int] = mapped_column(ForeignKey("directives.id"), index=True)
+    city_id: Mapped[int] = mapped_column(ForeignKey("cities.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    responsible_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    priority: Mapped[Priority] = mapped_column(enum_type(Priority, "priority"), default="normal")
+    status: Mapped[Status] = mapped_column(enum_type(Status, "status"), default="not_started")
+    progress: Mapped[int] = mapped_column(default=0)
+    start_on: Mapped[date | None] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    verified_on: Mapped[date | None] = mapped_column(Date)
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # Optimistic locking: a save based on an older version fails instead of overwriting.
+    version: Mapped[int] = mapped_column(nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    directive: Mapped[Directive] = relationship()
+    city: Mapped[City] = relationship()
+    department: Mapped[Department | None] = relationship()
+    responsible: Mapped[User | None] = relationship(foreign_keys=[responsible_id])
+    verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
+    co_owners: Mapped[list[User]] = relationship(secondary=item_co_owners, order_by="User.name")
+    milestones: Mapped[list[Milestone]] = relationship(
+        back_populates="item", order_by="Milestone.position", cascade="all, delete-orphan"
+    )
+    updates: Mapped[list[StatusUpdate]] = relationship(
+        back_populates="item", order_by="StatusUpdate.id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<ActionItem {self.id} {self.status}>"
+
+
+class Milestone(Base):
+    __tablename__ = "milestones"
+    __table_args__ = (
+        CheckConstraint("weight > 0", name="weight_positive"),
+        Index("ix_milestones_item_position", "item_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("action_items.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(String(300))
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    done_on: Mapped[date | None] = mapped_column(Date)
+    weight: Mapped[int] = mapped_column(default=1)
+
+    item: Mapped[ActionItem] = relationship(back_populates="milestones")
+
+
+class StatusUpdate(Base):
+    """One reported change of an item. Append-only: rows are never updated or deleted."""
+
+    __tablename__ = "status_updates"
+    __table_args__ = (Index("ix_status_updates_item_created", "item_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("action_items.id"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    from_status: Mapped[Status | None] = mapped_column(enum_type(Status, "from_status"))
+    to_status: Mapped[Status] = mapped_column(enum_type(Status, "to_status"))
+    from_progress: Mapped[int | None]
+    to_progress: Mapped[int]
+    note: Mapped[str | None] = mapped_column(Text)
+    evidence_url: Mapped[str | None] = mapped_column(String(500))
+    evidence_path: Mapped[str | None] = mapped_column(String(255))
+    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestones.id"))
+
+    item: Mapped[ActionItem] = relationship(back_populates="updates")
+    author: Mapped[User | None] = relationship()
+    milestone: Mapped[Milestone | None] = relationship()

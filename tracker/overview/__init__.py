@@ -1,0 +1,1 @@
+"""The landing summary: what the tracker holds, per city."""

@@ -1,0 +1,1 @@
+"""The demo data: the two seed speeches, their plan of action items, cities, people."""

@@ -1,0 +1,1 @@
+"""Speeches: reading a speech in, with its directives, and showing it."""

@@ -1,0 +1,152 @@
+"""Importing a speech: validate the file, keep the text verbatim, extract its directives."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+
+from .. import audit
+from ..extensions import db
+from ..extraction import extract_directives, split_headline
+from ..models import ActionItem, City, Directive, Speech, User
+
+MAX_SPEECH_BYTES = 512 * 1024
+
+
+class SpeechRefused(ValueError):
+    """A speech that cannot be imported; the message says why in one line."""
+
+
+def read_speech_file(path: Path) -> str:
+    """The text of a UTF-8 speech file, or SpeechRefused naming what is wrong with it."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise SpeechRefused(f"{path}: cannot be read ({error.strerror})") from None
+    return decode_speech(raw, str(path))
+
+
+def decode_speech(raw: bytes, name: str) -> str:
+    """Check the bytes of an uploaded or read speech and decode them."""
+    if len(raw) > MAX_SPEECH_BYTES:
+        raise SpeechRefused(
+            f"{name}: {len(raw):,} bytes is more than the limit of {MAX_SPEECH_BYTES:,} bytes"
+        )
+    if b"\x00" in raw:
+        raise SpeechRefused(f"{name}: is not a text file (it contains NUL bytes)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SpeechRefused(
+            f"{name}: is not UTF-8 text (byte 0x{raw[error.start]:02x} at offset {error.start});"
+            " save it as UTF-8 and try again"
+        ) from None
+    if not text.strip():
+        raise SpeechRefused(f"{name}: is empty")
+    if any(ord(ch) < 32 and ch not in "\t\n\r\f" for ch in text):
+        raise SpeechRefused(f"{name}: is not a text file (it contains control characters)")
+    return text
+
+
+def import_speech(
+    text: str,
+    *,
+    city: City,
+    speaker: str,
+    delivered_on: date,
+    title: str | None = None,
+    title_zh: str | None = None,
+    outlet: str | None = None,
+    source_name: str | None = None,
+    actor: User | None = None,
+    source: str = "cli",
+) -> Speech:
+    """Add a speech with the directives extracted from it. Flushes; the caller commits."""
+    speaker = speaker.strip()
+    if not speaker:
+        raise SpeechRefused("the speaker's name is empty")
+    headline, body = split_headline(text)
+    if not body.strip():
+        raise SpeechRefused("the speech has a headline but no text")
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    existing = db.session.scalar(select(Speech).where(Speech.text_sha256 == digest))
+    if existing is not None:
+        raise SpeechRefused(
+            f"this speech was already imported as speech {existing.id} "
+            f"({existing.speaker}, {existing.delivered_on.isoformat()})"
+        )
+    speech = Speech(
+        city=city,
+        speaker=speaker,
+        title=(title or headline or f"Speech by {speaker}, {delivered_on.isoformat()}").strip(),
+        title_zh=title_zh,
+        delivered_on=delivered_on,
+        outlet=outlet,
+        language=detect_language(body),
+        text=body,
+        text_sha256=digest,
+        source_name=source_name,
+    )
+    for position, proposed in enumerate(extract_directives(body), start=1):
+        limit = proposed.time_limit
+        speech.directives.append(
+            Directive(
+                position=position,
+                title=proposed.title,
+                start_offset=proposed.start,
+                end_offset=proposed.end,
+                sentence_start=proposed.sentence_start,
+                sentence_end=proposed.sentence_end,
+                time_limit=limit.phrase if limit else None,
+                suggested_due_on=limit.due_on(delivered_on) if limit else None,
+                cadence=limit.cadence if limit else None,
+            )
+        )
+    db.session.add(speech)
+    db.session.flush()
+    audit.record(
+        "speech.imported",
+        speech,
+        actor=actor,
+        source=source,
+        directives=len(speech.directives),
+        source_name=source_name,
+    )
+    return speech
+
+
+def create_draft_items(speech: Speech, *, actor: User | None = None, source: str = "cli"):
+    """One unassigned action item per directive, due when the speech said, for a supervisor
+    to assign. Flushes; the caller commits."""
+    items = [
+        ActionItem(
+            directive=directive,
+            city=speech.city,
+            title=directive.title,
+            due_on=directive.suggested_due_on,
+        )
+        for directive in speech.directives
+    ]
+    db.session.add_all(items)
+    db.session.flush()
+    for item in items:
+        audit.record("item.drafted", item, actor=actor, source=source)
+    return items
+
+
+def find_city(slug: str) -> City:
+    city = db.session.scalar(select(City).where(City.slug == slug))
+    if city is None:
+        known = ", ".join(db.session.scalars(select(City.slug).order_by(City.slug))) or "none yet"
+        raise SpeechRefused(f"unknown city {slug!r} (known: {known})")
+    return city
+
+
+def detect_language(text: str) -> str:
+    """"zh" when most letters are CJK ideographs, else "en"."""
+    letters = [ch for ch in text if ch.isalpha()]
+    cjk = sum(1 for ch in letters if "\u4e00" <= ch <= "\u9fff")
+    return "zh" if letters and cjk * 2 > len(letters) else "en"

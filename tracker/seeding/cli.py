@@ -1,6 +1,46 @@
+"""`tracker seed`: load the demo plan (idempotent)."""
+
+from __future__ import annotations
+
+from datetime import date
+
 import click
+from flask.cli import with_appcontext
+
+from ..extensions import db
+from ..paths import SEEDS
+from ..speeches.services import SpeechRefused
+from .plan import PlanError, load_plan
+from .services import seed
 
 
 @click.command("seed")
-def seed_command() -> None:
-    """Placeholder."""
+@click.option(
+    "--anchor", type=click.Choice(["today", "speech"]), default="today", show_default=True,
+    help="Place the demo's dates around today, or keep them relative to the speech days.",
+)  # fmt: skip
+@click.option(
+    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    help="Seed as if today were this day (YYYY-MM-DD).",
+)  # fmt: skip
+@with_appcontext
+def seed_command(anchor: str, today) -> None:
+    """Load the seed speeches, their directives and action items, and the demo users."""
+    plan_path = SEEDS / "plan.toml"
+    day = today.date() if today else date.today()
+    try:
+        plan = load_plan(plan_path)
+        created = seed(plan, SEEDS, anchor=anchor, today=day)
+    except (PlanError, SpeechRefused) as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    if created:
+        summary = ", ".join(f"{count} {name}" for name, count in created.items())
+        click.echo(f"Seeded {summary}.")
+    else:
+        click.echo("Seed data already present; nothing changed.")
+    click.echo(f"Demo accounts (password: {plan.demo_password}):")
+    for user in plan.users:
+        scope = f"{user.city}/{user.department}" if user.department else user.city or "all cities"
+        click.echo(f"  {user.role:<10} {user.email:<34} {user.name} ({scope})")

@@ -71,8 +71,7 @@ def import_speech(
     headline, body = split_headline(text)
     if not body.strip():
         raise SpeechRefused("the speech has a headline but no text")
-    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
-    existing = db.session.scalar(select(Speech).where(Speech.text_sha256 == digest))
+    existing = find_imported(text)
     if existing is not None:
         raise SpeechRefused(
             f"this speech was already imported as speech {existing.id} "
@@ -87,7 +86,7 @@ def import_speech(
         outlet=outlet,
         language=detect_language(body),
         text=body,
-        text_sha256=digest,
+        text_sha256=_digest(body),
         source_name=source_name,
     )
     for position, proposed in enumerate(extract_directives(body), start=1):
@@ -135,6 +134,16 @@ def create_draft_items(speech: Speech, *, actor: User | None = None, source: str
     for item in items:
         audit.record("item.drafted", item, actor=actor, source=source)
     return items
+
+
+def find_imported(text: str) -> Speech | None:
+    """The speech already imported with the same body text, if any."""
+    body = split_headline(text)[1]
+    return db.session.scalar(select(Speech).where(Speech.text_sha256 == _digest(body)))
+
+
+def _digest(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
 def find_city(slug: str) -> City:

@@ -1,0 +1,238 @@
+"""Loading the demo plan: cities, departments, users, the speeches and their action items.
+
+Idempotent: every record is found by its natural key before anything is created, and a
+speech's items are created only together with the speech, so a second run changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+
+from .. import audit
+from ..extensions import db
+from ..models import (
+    ActionItem,
+    City,
+    Department,
+    Milestone,
+    Role,
+    Speech,
+    Status,
+    StatusUpdate,
+    User,
+)
+from ..passwords import hash_password
+from ..speeches.services import find_imported, import_speech, read_speech_file
+from .plan import ItemPlan, Plan, PlanError
+
+SOURCE = "seed"
+
+
+def seed(plan: Plan, seeds_dir: Path, *, anchor: str, today: date) -> Counter:
+    """Create what the plan names and the database lacks; return counts of what was created.
+    Flushes; the caller commits."""
+    created: Counter = Counter()
+    cities = _seed_cities(plan, created)
+    departments = _seed_departments(plan, cities, created)
+    users = _seed_users(plan, cities, departments, created)
+    for speech_plan in plan.speeches:
+        text = read_speech_file(seeds_dir / speech_plan.file)
+        if find_imported(text) is not None:
+            continue
+        speech = import_speech(
+            text,
+            city=cities[speech_plan.city],
+            speaker=speech_plan.speaker,
+            delivered_on=speech_plan.delivered_on,
+            title=speech_plan.title,
+            title_zh=speech_plan.title_zh,
+            outlet=speech_plan.outlet,
+            source_name=speech_plan.file,
+            source=SOURCE,
+        )
+        created["speeches"] += 1
+        created["directives"] += len(speech.directives)
+        day_zero = speech.delivered_on if anchor == "speech" else today - timedelta(plan.demo_day)
+        timeline = _Timeline(day_zero, ZoneInfo(current_app.config["TRACKER_TIMEZONE"]))
+        for item_plan in (p for p in plan.items if p.speech == speech_plan.key):
+            _seed_item(item_plan, speech, cities, departments, users, timeline)
+            created["items"] += 1
+    db.session.flush()
+    return created
+
+
+def _seed_cities(plan: Plan, created: Counter) -> dict[str, City]:
+    cities = {c.slug: c for c in db.session.scalars(select(City))}
+    for entry in plan.cities:
+        if entry.slug in cities:
+            continue
+        if entry.parent and entry.parent not in cities:
+            raise PlanError(f"city {entry.slug!r}: parent {entry.parent!r} must come first")
+        city = City(slug=entry.slug, name=entry.name, name_zh=entry.name_zh)
+        city.parent = cities.get(entry.parent) if entry.parent else None
+        db.session.add(city)
+        cities[entry.slug] = city
+        created["cities"] += 1
+    db.session.flush()
+    return cities
+
+
+def _seed_departments(plan, cities, created) -> dict[tuple[str, str], Department]:
+    departments = {(d.city.slug, d.slug): d for d in db.session.scalars(select(Department))}
+    for entry in plan.departments:
+        if (entry.city, entry.slug) in departments:
+            continue
+        if entry.city not in cities:
+            raise PlanError(f"department {entry.slug!r}: unknown city {entry.city!r}")
+        department = Department(
+            city=cities[entry.city], slug=entry.slug, name=entry.name, name_zh=entry.name_zh
+        )
+        db.session.add(department)
+        departments[(entry.city, entry.slug)] = department
+        created["departments"] += 1
+    db.session.flush()
+    return departments
+
+
+def _seed_users(plan, cities, departments, created) -> dict[str, User]:
+    users = {u.email: u for u in db.session.scalars(select(User))}
+    for entry in plan.users:
+        if entry.email in users:
+            continue
+        department = departments.get((entry.city, entry.department)) if entry.department else None
+        if entry.department and department is None:
+            raise PlanError(f"user {entry.email}: unknown department {entry.department!r}")
+        user = User(
+            email=entry.email,
+            name=entry.name,
+            role=entry.role,
+            city=cities.get(entry.city) if entry.city else None,
+            department=department,
+            title=entry.title,
+            password_hash=hash_password(plan.demo_password),
+        )
+        db.session.add(user)
+        db.session.flush()
+        audit.record("user.created", user, source=SOURCE, role=str(entry.role))
+        users[entry.email] = user
+        created["users"] += 1
+    return users
+
+
+class _Timeline:
+    """Turns the plan's day numbers into dates and office-hour timestamps."""
+
+    def __init__(self, day_zero: date, zone: ZoneInfo) -> None:
+        self.day_zero = day_zero
+        self.zone = zone
+        self._ticks = 0
+
+    def on(self, day: int) -> date:
+        return self.day_zero + timedelta(days=day)
+
+    def at(self, day: int) -> datetime:
+        """Mid-morning of that day in the office's time zone, a minute apart per event."""
+        self._ticks += 1
+        local = datetime.combine(self.on(day), time(10, 0), self.zone)
+        return (local + timedelta(minutes=self._ticks % 300)).astimezone(UTC)
+
+
+def _seed_item(plan: ItemPlan, speech, cities, departments, users, timeline: _Timeline) -> None:
+    directive = _find_directive(plan, speech)
+    city_slug = plan.city or speech.city.slug
+    city = cities[city_slug]
+    responsible = _user(users, plan.responsible, plan)
+    supervisor = _city_supervisor(city, users)
+    department = departments.get((city_slug, plan.department))
+    if department is None:
+        raise PlanError(f"item {plan.title!r}: no department {plan.department!r} in {city_slug}")
+    item = ActionItem(
+        directive=directive,
+        city=city,
+        department=department,
+        responsible=responsible,
+        co_owners=[_user(users, email, plan) for email in plan.co_owners],
+        title=plan.title,
+        priority=plan.priority,
+        status=Status.NOT_STARTED,
+        progress=0,
+        start_on=timeline.on(plan.start),
+        due_on=timeline.on(plan.due),
+        created_at=timeline.at(min(plan.start, *(u.day for u in plan.history), plan.due)),
+    )
+    item.milestones = [
+        Milestone(
+            position=position,
+            title=m.title,
+            due_on=timeline.on(m.due),
+            done_on=timeline.on(m.done) if m.done is not None else None,
+            weight=m.weight,
+        )
+        for position, m in enumerate(plan.milestones, start=1)
+    ]
+    for update in plan.history:
+        evidence = plan.evidence if update.status == Status.AWAITING_VERIFICATION else None
+        _append(item, responsible, timeline.at(update.day), update.status, update.progress,
+                update.note, evidence)  # fmt: skip
+        if update.status == Status.AWAITING_VERIFICATION:
+            item.completed_on = timeline.on(update.day)
+    if plan.verified:
+        day, note = plan.verified
+        _append(item, supervisor, timeline.at(day), Status.DONE, 100, note)
+        item.verified_on = timeline.on(day)
+        item.verified_by = supervisor
+    if plan.cancelled:
+        day, note = plan.cancelled
+        _append(item, supervisor, timeline.at(day), Status.CANCELLED, item.progress, note)
+    item.updated_at = item.updates[-1].created_at if item.updates else item.created_at
+    db.session.add(item)
+    db.session.flush()
+    audit.record("item.seeded", item, source=SOURCE, directive=directive.position)
+
+
+def _append(item, author, at, status, progress, note, evidence=None) -> None:
+    item.updates.append(
+        StatusUpdate(
+            author=author,
+            created_at=at,
+            from_status=item.status,
+            to_status=status,
+            from_progress=item.progress,
+            to_progress=progress,
+            note=note,
+            evidence_url=evidence,
+        )
+    )
+    item.status = status
+    item.progress = progress
+
+
+def _find_directive(plan: ItemPlan, speech: Speech):
+    matches = [d for d in speech.directives if d.source_text.startswith(plan.directive)]
+    if len(matches) != 1:
+        found = "no directive" if not matches else f"{len(matches)} directives"
+        raise PlanError(
+            f"item {plan.title!r}: {found} of speech {plan.speech!r} start with {plan.directive!r}"
+        )
+    return matches[0]
+
+
+def _user(users: dict[str, User], email: str, plan: ItemPlan) -> User:
+    if email not in users:
+        raise PlanError(f"item {plan.title!r}: unknown user {email!r}")
+    return users[email]
+
+
+def _city_supervisor(city: City, users: dict[str, User]) -> User | None:
+    """The supervisor of the city, or of the city it belongs to."""
+    for scope in (city, city.parent):
+        for user in users.values():
+            if scope is not None and user.role == Role.SUPERVISOR and user.city is scope:
+                return user
+    return None

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from flask_babel import get_locale
 
 from . import database, errors
 from .config import from_environment
@@ -53,4 +54,5 @@ def register_template_helpers(app: Flask) -> None:
     from .labels import STATUS_LABELS
     from .models import Status
 
+    app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["status_label"] = lambda status: STATUS_LABELS[Status(status)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
@@ -18,6 +18,7 @@ def _http_error(error: HTTPException):
 
 
 def _unexpected_error(error: Exception):
+    current_app.logger.exception("Unhandled error", exc_info=error)
     # Never leave a half-written transaction behind a failed request.
     db.session.rollback()
     page = InternalServerError()

@@ -46,9 +46,7 @@ def extract_directives(text: str) -> list[ProposedDirective]:
         for start, end in english.split_clauses(text, begin, sentence_end):
             limit = find_time_limit(text, start, end) or sentence_limit
             directives.append(
-                ProposedDirective(
-                    start, end, sentence_start, sentence_end, text[start:end], limit
-                )
+                ProposedDirective(start, end, sentence_start, sentence_end, text[start:end], limit)
             )
     return directives
 

@@ -10,12 +10,13 @@ from .sentences import QUOTES, trim
 # Verbs that open an instruction. A comma followed by one of them starts a new directive;
 # nouns that double as verbs in these texts ("research", "trade", "service") are left out.
 VERBS = frozenset(
-    """accelerate achieve adhere advance attract base break bring build carry coordinate
-    consolidate continue create cultivate deepen develop do drive encourage enhance ensure
-    establish expand explore focus formulate foster gather grasp guide help highlight implement
-    improve increase innovate introduce launch make optimize organize promote push put raise
-    regard rely schedule seize select speed step strengthen strive support take train upgrade
-    """.split()
+    """accelerate achieve adhere adopt advance apply attract base break bring build carry
+    compile complete consolidate continue coordinate create cultivate deepen deploy develop do
+    draft drive encourage enhance ensure establish expand explore finish focus formulate foster
+    gather grasp guide help highlight implement improve increase innovate introduce issue launch
+    make open optimize organize promote protect publish push put raise reduce reform regard rely
+    report revise schedule seize select set speed step strengthen strive submit support take
+    train upgrade""".split()
 )
 ADVERBS = frozenset(
     """further vigorously actively continuously constantly also firmly earnestly effectively
@@ -31,9 +32,7 @@ _MODAL = re.compile(
 # Words that start the directive and belong to it ("strive to achieve ...").
 _VERB_CUE = re.compile(r"\b(?:strive\s+to|make\s+efforts|efforts\s+to|encourages?)\b", re.I)
 # A leading purpose that heads a list: "To speed up technological breakthroughs, build ...".
-_LEAD = re.compile(
-    rf"to\s+(?:(?:{'|'.join(ADVERBS)})\s+)?(?:{'|'.join(VERBS)})\b[^,;]*", re.I
-)
+_LEAD = re.compile(rf"to\s+(?:(?:{'|'.join(ADVERBS)})\s+)?(?:{'|'.join(VERBS)})\b[^,;]*", re.I)
 # News-report sentences: the meeting, not the instruction.
 _REPORTING = re.compile(
     r"^according\s+to\b|\b(?:was|were)\s+held\b|\bheld\s+(?:a|an|the)\b|\bpresided\s+over\b"
@@ -44,6 +43,7 @@ _SPEECH_VERB = re.compile(
     r"\b(?:said|pointed\s+out|stressed|emphasi[sz]ed|noted|called\s+for|required|demanded)\b", re.I
 )
 _WORD = re.compile(r"[A-Za-z]+")
+_ABBREVIATIONS = (" etc.", " Co.", " Ltd.", " Inc.")
 
 
 def is_reporting(sentence: str) -> bool:
@@ -127,7 +127,11 @@ def _leading_space(fragment: str) -> int:
 def _tidy(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Trim a clause of white space, trailing punctuation and a dangling quote."""
     start, end = trim(text, start, end)
-    while end > start and (text[end - 1] in ".,;:!? " or _dangling_quote(text, start, end)):
+    while end > start and (
+        text[end - 1] in ".,;:!?" or text[end - 1].isspace() or _dangling_quote(text, start, end)
+    ):
+        if text[end - 1] == "." and text[start:end].endswith(_ABBREVIATIONS):
+            break
         end -= 1
     return (start, end) if any(ch.isalnum() for ch in text[start:end]) else None
 

@@ -7,7 +7,7 @@ import re
 # A sentence ends at . ! ? (and any closing quotes) followed by white space, or at a line break.
 _BOUNDARY = re.compile(r"""[.!?]+["'”’)]*(?=\s|$)|\n""")
 _LEADING_JUNK = " \t\r\n,;:"
-QUOTES = "\"“”"
+QUOTES = '"“”'
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

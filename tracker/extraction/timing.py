@@ -17,9 +17,18 @@ _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, 
 _NUMBER = r"(?P<n>\d{1,3}|" + "|".join(_NUMBERS) + r")"
 _UNIT = r"(?P<unit>year|month|week|day)s?"
 
-_WITHIN = re.compile(rf"\bwithin\s+(?:the\s+next\s+)?(?:{_NUMBER}\s+{_UNIT}|(?P<half>half\s+a\s+year))\b", re.I)
-_QUARTER_END = re.compile(r"\b(?:before|by)\s+the\s+end\s+of\s+(?:the\s+|this\s+)?(?P<q>" + "|".join(_ORDINALS) + r")\s+quarter\b", re.I)  # noqa: E501
-_YEAR_END = re.compile(r"\b(?:before|by)\s+the\s+end\s+of\s+(?:the\s+|this\s+)?(?P<next>next\s+)?year\b", re.I)  # noqa: E501
+_WITHIN = re.compile(
+    rf"\bwithin\s+(?:the\s+next\s+)?(?:{_NUMBER}\s+{_UNIT}|(?P<half>half\s+a\s+year))\b", re.I
+)
+_QUARTER_END = re.compile(
+    r"\b(?:before|by)\s+the\s+end\s+of\s+(?:the\s+|this\s+)?(?P<q>"
+    + "|".join(_ORDINALS)
+    + r")\s+quarter\b",
+    re.I,
+)
+_YEAR_END = re.compile(
+    r"\b(?:before|by)\s+the\s+end\s+of\s+(?:the\s+|this\s+)?(?P<next>next\s+)?year\b", re.I
+)
 _BY_YEAR = re.compile(r"\b(?:before|by)\s+(?:the\s+end\s+of\s+)?(?P<year>20\d\d)\b", re.I)
 _EVERY = re.compile(r"\b(?:every|each)\s+(?P<period>day|week|month|quarter|year)\b", re.I)
 _CADENCES = {"day": "daily", "week": "weekly", "month": "monthly", "quarter": "quarterly",

@@ -58,7 +58,9 @@ class Department(Base):
 class User(Base):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role <> 'staff' OR department_id IS NOT NULL", name="staff_has_department"),
+        CheckConstraint(
+            "role <> 'staff' OR department_id IS NOT NULL", name="staff_has_department"
+        ),
         CheckConstraint("role = 'admin' OR city_id IS NOT NULL", name="scoped_to_city"),
     )
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
+from ..clock import office_today
 from ..extensions import db
 from ..paths import SEEDS
 from ..speeches.services import SpeechRefused
@@ -20,17 +21,21 @@ from .services import seed
     help="Place the demo's dates around today, or keep them relative to the speech days.",
 )  # fmt: skip
 @click.option(
+    "--plan", "plan_path", type=click.Path(path_type=Path, dir_okay=False),
+    default=SEEDS / "plan.toml", show_default="seeds/plan.toml",
+    help="The plan file; speech files are read from its folder.",
+)  # fmt: skip
+@click.option(
     "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
     help="Seed as if today were this day (YYYY-MM-DD).",
 )  # fmt: skip
 @with_appcontext
-def seed_command(anchor: str, today) -> None:
+def seed_command(anchor: str, plan_path: Path, today) -> None:
     """Load the seed speeches, their directives and action items, and the demo users."""
-    plan_path = SEEDS / "plan.toml"
-    day = today.date() if today else date.today()
+    day = today.date() if today else office_today()
     try:
         plan = load_plan(plan_path)
-        created = seed(plan, SEEDS, anchor=anchor, today=day)
+        created = seed(plan, plan_path.parent, anchor=anchor, today=day)
     except (PlanError, SpeechRefused) as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None

@@ -11,10 +11,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import select
 
 from .. import audit
+from ..clock import office_zone
 from ..extensions import db
 from ..models import (
     ActionItem,
@@ -59,7 +59,7 @@ def seed(plan: Plan, seeds_dir: Path, *, anchor: str, today: date) -> Counter:
         created["speeches"] += 1
         created["directives"] += len(speech.directives)
         day_zero = speech.delivered_on if anchor == "speech" else today - timedelta(plan.demo_day)
-        timeline = _Timeline(day_zero, ZoneInfo(current_app.config["TRACKER_TIMEZONE"]))
+        timeline = _Timeline(day_zero, office_zone())
         for item_plan in (p for p in plan.items if p.speech == speech_plan.key):
             _seed_item(item_plan, speech, cities, departments, users, timeline)
             created["items"] += 1

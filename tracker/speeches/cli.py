@@ -45,5 +45,7 @@ def import_speech_command(city_slug, speaker, delivered_on, title, outlet, path:
         f"{len(items)} draft action items to assign."
     )
     for directive in speech.directives:
-        due = f"  [{directive.time_limit} -> {directive.suggested_due_on}]" if directive.time_limit else ""
+        due = ""
+        if directive.time_limit:
+            due = f"  [{directive.time_limit}: due {directive.suggested_due_on or 'repeating'}]"
         click.echo(f"  {directive.position:>3}. {directive.title[:90]}{due}")

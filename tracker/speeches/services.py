@@ -155,7 +155,7 @@ def find_city(slug: str) -> City:
 
 
 def detect_language(text: str) -> str:
-    """"zh" when most letters are CJK ideographs, else "en"."""
+    """ "zh" when most letters are CJK ideographs, else "en"."""
     letters = [ch for ch in text if ch.isalpha()]
     cjk = sum(1 for ch in letters if "\u4e00" <= ch <= "\u9fff")
     return "zh" if letters and cjk * 2 > len(letters) else "en"

@@ -1,0 +1,44 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+PIP := $(BIN)/pip install --quiet --disable-pip-version-check
+
+.PHONY: run test lint test-postgres clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall whenever pyproject.toml changes.
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(PIP) -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(PIP) -e '.[test]'
+	touch $@ $(VENV)/.installed-run
+
+## Serve the app with demo data on http://127.0.0.1:$(PORT) (SQLite, mail to files).
+run: $(VENV)/.installed-run
+	$(BIN)/tracker db upgrade
+	$(BIN)/tracker seed
+	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl-C stops)"
+	TRACKER_SCHEDULER=$${TRACKER_SCHEDULER:-in-process} $(BIN)/tracker run --host 127.0.0.1 --port $(PORT)
+
+## Lint and run the whole test suite (SQLite; set TEST_DATABASE_URL for PostgreSQL).
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## The whole suite against the PostgreSQL server on 127.0.0.1:5432 (a throwaway database).
+test-postgres: $(VENV)/.installed-test
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres} \
+		$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis test-output

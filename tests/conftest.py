@@ -1,0 +1,135 @@
+"""Fixtures: a migrated database per run (SQLite, or PostgreSQL when TEST_DATABASE_URL names a
+server), an app per test on it, the CLI runner, data factories and a SQL statement counter."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import flask_migrate
+import pytest
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
+
+from tracker import create_app
+from tracker.config import database_url
+from tracker.extensions import db
+
+TODAY = date(2026, 3, 16)  # a Monday: the fixed "today" of the tests
+
+
+@pytest.fixture(scope="session")
+def server_url() -> str | None:
+    url = os.environ.get("TEST_DATABASE_URL")
+    return database_url(url) if url else None
+
+
+@pytest.fixture(scope="session")
+def make_database(server_url, tmp_path_factory):
+    """Returns a function that creates an empty database and gives its URL; all are dropped
+    at the end of the run."""
+    created: list[str] = []
+
+    def make() -> str:
+        if server_url is None:
+            return f"sqlite:///{tmp_path_factory.mktemp('db') / 'tracker.db'}"
+        name = f"tracker_test_{uuid.uuid4().hex[:12]}"
+        _admin(server_url, f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
+        created.append(name)
+        return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+    yield make
+    for name in created:
+        _admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _admin(server_url: str, statement: str) -> None:
+    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_url(make_database, tmp_path_factory) -> str:
+    """One database for the run, upgraded through the real Alembic migrations."""
+    url = make_database()
+    app = _make_app(url, tmp_path_factory.mktemp("instance"))
+    with app.app_context():
+        flask_migrate.upgrade()
+        db.engine.dispose()
+    return url
+
+
+def _make_app(url: str, instance: Path, **config):
+    os.environ["TRACKER_INSTANCE_PATH"] = str(instance)
+    return create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret", **config}
+    )
+
+
+@pytest.fixture
+def make_app(tmp_path, monkeypatch):
+    """Build an app on a given database URL, with its own instance folder."""
+    monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(tmp_path / "instance"))
+
+    def make(url: str, **config):
+        return _make_app(url, tmp_path / "instance", **config)
+
+    return make
+
+
+@pytest.fixture
+def app(make_app, migrated_url) -> Iterator:
+    app = make_app(migrated_url)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def seeded(runner):
+    """The demo plan, seeded as if today were TODAY."""
+    result = runner.invoke(args=["seed", "--today", TODAY.isoformat()])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.fixture
+def count_queries(app):
+    """Use as `with count_queries() as statements: ...`; then len(statements)."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+
+    return counting

@@ -1,0 +1,70 @@
+"""The start page: a true summary of the data, in a fixed number of SQL statements."""
+
+import re
+from collections import Counter
+from datetime import date
+
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.models import ActionItem, City, Directive, Speech, Status
+
+
+def _cells(html: str) -> dict[tuple[str, str], int]:
+    pattern = r'data-city="([\w-]+)" data-status="(\w+)">(\d+)<'
+    return {(city, status): int(n) for city, status, n in re.findall(pattern, html)}
+
+
+def test_empty_database_says_how_to_load_the_demo(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "tracker seed" in page.get_data(as_text=True)
+
+
+def test_counts_match_the_seeded_data(client, seeded):
+    html = client.get("/").get_data(as_text=True)
+    assert "3 cities, 2 speeches, 40 directives, 29 action items." in html
+    expected = Counter()
+    for item in db.session.scalars(select(ActionItem)):
+        expected[(item.city.slug, str(item.status))] += 1
+        expected[("all", str(item.status))] += 1
+    cells = _cells(html)
+    assert len(cells) == 4 * len(Status)  # three cities and the total
+    assert {key: n for key, n in cells.items() if n} == dict(expected)
+    assert "(under Jiaxing)" in html
+
+
+def test_page_statement_count_does_not_grow_with_the_data(client, seeded, count_queries):
+    with count_queries() as small:
+        assert client.get("/").status_code == 200
+    city = db.session.scalar(select(City).where(City.slug == "nanjing"))
+    for n in range(40):
+        speech = Speech(
+            city=city,
+            speaker=f"Speaker {n}",
+            title=f"Speech {n}",
+            delivered_on=date(2026, 1, 1),
+            text="We must act.",
+            text_sha256=f"{n:064d}",
+        )
+        directive = Directive(
+            speech=speech,
+            position=1,
+            title="Act",
+            start_offset=8,
+            end_offset=11,
+            sentence_start=0,
+            sentence_end=12,
+        )
+        db.session.add(ActionItem(directive=directive, city=city, title=f"Item {n}"))
+    db.session.commit()
+    with count_queries() as large:
+        html = client.get("/").get_data(as_text=True)
+    assert "42 speeches" in html
+    assert len(large) == len(small)
+
+
+def test_unknown_pages_get_a_plain_404(client):
+    page = client.get("/no-such-page")
+    assert page.status_code == 404
+    assert "Not Found" in page.get_data(as_text=True)

@@ -133,3 +133,39 @@ def count_queries(app):
             event.remove(db.engine, "before_cursor_execute", record)
 
     return counting
+
+
+@pytest.fixture
+def make_item(app):
+    """Returns a function making an action item (with its own speech and directive) in a city;
+    keyword arguments are set on the item. Flushed, not committed."""
+    from tracker.models import ActionItem, City, Directive, Speech
+
+    counter = iter(range(1, 1_000_000))
+
+    def make(city: City | None = None, **fields) -> ActionItem:
+        n = next(counter)
+        city = city or City(slug=f"city-{n}", name=f"City {n}")
+        speech = Speech(
+            city=city,
+            speaker=f"Speaker {n}",
+            title=f"Speech {n}",
+            delivered_on=date(2026, 1, 5),
+            text="We must act.",
+            text_sha256=f"{n:064d}",
+        )
+        directive = Directive(
+            speech=speech,
+            position=1,
+            title="Act",
+            start_offset=8,
+            end_offset=11,
+            sentence_start=0,
+            sentence_end=12,
+        )
+        item = ActionItem(directive=directive, city=city, title=f"Item {n}", **fields)
+        db.session.add(item)
+        db.session.flush()
+        return item
+
+    return make

@@ -16,9 +16,7 @@ from tracker.models import (
     AuditEvent,
     City,
     Department,
-    Directive,
     Role,
-    Speech,
     Status,
     StatusUpdate,
     User,
@@ -26,27 +24,8 @@ from tracker.models import (
 
 
 @pytest.fixture
-def item(app):
-    city = City(slug="wuxi", name="Wuxi")
-    speech = Speech(
-        city=city,
-        speaker="S",
-        title="T",
-        delivered_on=date(2026, 1, 5),
-        text="We must act.",
-        text_sha256="0" * 64,
-    )
-    directive = Directive(
-        speech=speech,
-        position=1,
-        title="Act",
-        start_offset=8,
-        end_offset=11,
-        sentence_start=0,
-        sentence_end=12,
-    )
-    item = ActionItem(directive=directive, city=city, title="Act now")
-    db.session.add(item)
+def item(make_item):
+    item = make_item()
     db.session.commit()
     return item
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import flask_migrate
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
@@ -68,9 +69,14 @@ def migrated_url(make_database, tmp_path_factory) -> str:
 
 def _make_app(url: str, instance: Path, **config):
     os.environ["TRACKER_INSTANCE_PATH"] = str(instance)
-    return create_app(
-        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret", **config}
-    )
+    settings = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,  # tests/test_security.py turns it on to test it
+        "TRACKER_BASE_URL": "https://tracker.example.gov",
+    }
+    return create_app({**settings, **config})
 
 
 @pytest.fixture
@@ -96,8 +102,21 @@ def app(make_app, migrated_url) -> Iterator:
         db.engine.dispose()
 
 
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context, as in production (a request would otherwise
+    reuse the test's context, and with it `g` and the database session); afterwards the
+    test's session is expired so that it sees what the request committed."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = FreshContextClient
     return app.test_client()
 
 
@@ -112,6 +131,33 @@ def seeded(runner):
     result = runner.invoke(args=["seed", "--today", TODAY.isoformat()])
     assert result.exit_code == 0, result.output
     return result
+
+
+DEMO_PASSWORD = "tracker-demo-2026"
+# Demo accounts by the part they play in the tests.
+ACCOUNTS = {
+    "admin": "admin@example.com",
+    "supervisor": "chen.hong@nanjing.example.com",  # Nanjing
+    "other_supervisor": "shen.wei@jiaxing.example.com",  # Jiaxing and Haining
+    "staff": "wang.lei@nanjing.example.com",  # Nanjing DRC
+    "other_staff": "sun.min@nanjing.example.com",  # Nanjing Science and Technology Bureau
+    "haining_staff": "yao.ming@haining.example.com",
+}
+
+
+@pytest.fixture
+def login_as(client, seeded):
+    """Sign the test client in as one of ACCOUNTS (or any email); returns the user."""
+    from tracker.auth.services import find_user_by_email
+
+    def login(who: str):
+        email = ACCOUNTS.get(who, who)
+        client.post("/logout")
+        response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return find_user_by_email(email)
+
+    return login
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ from collections import Counter
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.models import ActionItem, City, Status
+from tracker.models import ActionItem, City, Role, Status, User
+from tracker.passwords import hash_password
 
 
 def _cells(html: str) -> dict[tuple[str, str], int]:
@@ -14,13 +15,28 @@ def _cells(html: str) -> dict[tuple[str, str], int]:
     return {(city, status): int(n) for city, status, n in re.findall(pattern, html)}
 
 
-def test_empty_database_says_how_to_load_the_demo(client):
+def test_signed_out_visitors_are_sent_to_sign_in(client):
     page = client.get("/")
-    assert page.status_code == 200
-    assert "tracker seed" in page.get_data(as_text=True)
+    assert page.status_code == 302
+    assert page.headers["Location"] == "/login?next=%2F"
 
 
-def test_counts_match_the_seeded_data(client, seeded):
+def test_an_empty_tracker_says_how_to_load_the_demo(client):
+    db.session.add(
+        User(
+            email="root@example.com",
+            name="Root",
+            role=Role.ADMIN,
+            password_hash=hash_password("a" * 12),
+        )
+    )
+    db.session.commit()
+    client.post("/login", data={"email": "root@example.com", "password": "a" * 12})
+    assert "tracker seed" in client.get("/").get_data(as_text=True)
+
+
+def test_counts_match_the_seeded_data(client, login_as):
+    login_as("admin")
     html = client.get("/").get_data(as_text=True)
     assert "3 cities, 2 speeches, 40 directives, 29 action items." in html
     expected = Counter()
@@ -33,7 +49,17 @@ def test_counts_match_the_seeded_data(client, seeded):
     assert "(under Jiaxing)" in html
 
 
-def test_page_statement_count_does_not_grow_with_the_data(client, seeded, count_queries, make_item):
+def test_a_supervisor_sees_only_their_city(client, login_as):
+    login_as("supervisor")
+    html = client.get("/").get_data(as_text=True)
+    assert "1 cities, 1 speeches, 21 directives, 14 action items." in html
+    assert "Jiaxing" not in html
+
+
+def test_page_statement_count_does_not_grow_with_the_data(
+    client, login_as, count_queries, make_item
+):
+    login_as("admin")
     with count_queries() as small:
         assert client.get("/").status_code == 200
     city = db.session.scalar(select(City).where(City.slug == "nanjing"))

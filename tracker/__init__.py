@@ -7,11 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
-from flask_babel import get_locale
 
 from . import database, errors
 from .config import from_environment
-from .extensions import babel, db, migrate
+from .extensions import babel, csrf, db, login_manager, migrate
 from .paths import MIGRATIONS, PROJECT_ROOT, TEMPLATES
 
 
@@ -30,16 +29,25 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    from .auth.sessions import load_user_from_session
+
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     babel.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.request_loader(load_user_from_session)
 
 
 def register_blueprints(app: Flask) -> None:
+    from .auth.views import bp as auth
+    from .items.views import bp as items
     from .overview.views import bp as overview
+    from .speeches.views import bp as speeches
 
-    app.register_blueprint(overview)
+    for blueprint in (auth, items, overview, speeches):
+        app.register_blueprint(blueprint)
 
 
 def register_cli(app: Flask) -> None:
@@ -51,8 +59,7 @@ def register_cli(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from .labels import STATUS_LABELS
-    from .models import Status
+    from . import formatting
 
-    app.jinja_env.globals["get_locale"] = get_locale
-    app.jinja_env.filters["status_label"] = lambda status: STATUS_LABELS[Status(status)]
+    app.jinja_env.globals["get_locale"] = formatting.get_locale
+    app.jinja_env.filters.update(formatting.FILTERS)

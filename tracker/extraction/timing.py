@@ -9,11 +9,31 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 _NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-}  # fmt: skip
-_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
-             "4th": 4}  # fmt: skip
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+_ORDINALS = {
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+}
 _NUMBER = r"(?P<n>\d{1,3}|" + "|".join(_NUMBERS) + r")"
 _UNIT = r"(?P<unit>year|month|week|day)s?"
 
@@ -31,8 +51,13 @@ _YEAR_END = re.compile(
 )
 _BY_YEAR = re.compile(r"\b(?:before|by)\s+(?:the\s+end\s+of\s+)?(?P<year>20\d\d)\b", re.I)
 _EVERY = re.compile(r"\b(?:every|each)\s+(?P<period>day|week|month|quarter|year)\b", re.I)
-_CADENCES = {"day": "daily", "week": "weekly", "month": "monthly", "quarter": "quarterly",
-             "year": "yearly"}  # fmt: skip
+_CADENCES = {
+    "day": "daily",
+    "week": "weekly",
+    "month": "monthly",
+    "quarter": "quarterly",
+    "year": "yearly",
+}
 
 
 @dataclass(frozen=True)
@@ -87,8 +112,12 @@ def _time_limit(match: re.Match) -> TimeLimit:
         raw = groups["n"].lower()
         n = int(raw) if raw.isdigit() else _NUMBERS[raw]
         unit = groups["unit"].lower()
-        rule = {"year": ("months", 12 * n), "month": ("months", n), "week": ("days", 7 * n),
-                "day": ("days", n)}[unit]  # fmt: skip
+        rule = {
+            "year": ("months", 12 * n),
+            "month": ("months", n),
+            "week": ("days", 7 * n),
+            "day": ("days", n),
+        }[unit]
         return TimeLimit(**common, _rule=rule)
     if "q" in groups:
         return TimeLimit(**common, _rule=("quarter", _ORDINALS[groups["q"].lower()]))

@@ -4,6 +4,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from .audit import AuditEvent
+from .auth import PasswordReset, UserSession, token_digest
 from .base import Base, utcnow
 from .items import ActionItem, Milestone, Priority, Status, StatusUpdate, item_co_owners
 from .org import City, Department, Role, User
@@ -33,6 +34,7 @@ __all__ = [
     "Department",
     "Directive",
     "Milestone",
+    "PasswordReset",
     "Priority",
     "Reminder",
     "ReminderKind",
@@ -42,6 +44,8 @@ __all__ = [
     "Status",
     "StatusUpdate",
     "User",
+    "UserSession",
     "item_co_owners",
+    "token_digest",
     "utcnow",
 ]

@@ -134,7 +134,9 @@ class StatusUpdate(Base):
     to_progress: Mapped[int]
     note: Mapped[str | None] = mapped_column(Text)
     evidence_url: Mapped[str | None] = mapped_column(String(500))
+    # An uploaded file: stored under instance/ by a generated name, offered by its own name.
     evidence_path: Mapped[str | None] = mapped_column(String(255))
+    evidence_name: Mapped[str | None] = mapped_column(String(255))
     milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestones.id"))
 
     item: Mapped[ActionItem] = relationship(back_populates="updates")

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from ..access import related_city_ids, visible_items, visible_speeches
 from ..extensions import db
-from ..models import ActionItem, City, Directive, Speech, Status
+from ..models import ActionItem, City, Directive, Role, Speech, Status, User
 
 
 @dataclass
@@ -39,26 +40,32 @@ class Summary:
         return total
 
 
-def city_summary() -> Summary:
-    """Speeches, directives and action items by status for every city, parents first."""
+def city_summary(user: User) -> Summary:
+    """Speeches, directives and the action items `user` may see, by status, per city."""
     cities = db.session.scalars(select(City).order_by(City.name)).all()
     speeches = dict(
-        db.session.execute(select(Speech.city_id, func.count()).group_by(Speech.city_id)).all()
+        db.session.execute(
+            select(Speech.city_id, func.count())
+            .where(visible_speeches(user))
+            .group_by(Speech.city_id)
+        ).all()
     )
     directives = dict(
         db.session.execute(
             select(Speech.city_id, func.count(Directive.id))
             .join(Directive.speech)
+            .where(visible_speeches(user))
             .group_by(Speech.city_id)
         ).all()
     )
     items: dict[int, dict[Status, int]] = defaultdict(dict)
     for city_id, status, count in db.session.execute(
-        select(ActionItem.city_id, ActionItem.status, func.count()).group_by(
-            ActionItem.city_id, ActionItem.status
-        )
+        select(ActionItem.city_id, ActionItem.status, func.count())
+        .where(visible_items(user))
+        .group_by(ActionItem.city_id, ActionItem.status)
     ):
         items[city_id][status] = count
+    scope = related_city_ids(user)
     rows = [
         CityRow(
             city=city,
@@ -67,6 +74,7 @@ def city_summary() -> Summary:
             items_by_status=items[city.id],
         )
         for city in _parents_first(cities)
+        if user.role == Role.ADMIN or city.id in scope
     ]
     return Summary(rows=rows, statuses=list(Status))
 

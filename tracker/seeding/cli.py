@@ -17,18 +17,26 @@ from .services import seed
 
 @click.command("seed")
 @click.option(
-    "--anchor", type=click.Choice(["today", "speech"]), default="today", show_default=True,
+    "--anchor",
+    type=click.Choice(["today", "speech"]),
+    default="today",
+    show_default=True,
     help="Place the demo's dates around today, or keep them relative to the speech days.",
-)  # fmt: skip
+)
 @click.option(
-    "--plan", "plan_path", type=click.Path(path_type=Path, dir_okay=False),
-    default=SEEDS / "plan.toml", show_default="seeds/plan.toml",
+    "--plan",
+    "plan_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=SEEDS / "plan.toml",
+    show_default="seeds/plan.toml",
     help="The plan file; speech files are read from its folder.",
-)  # fmt: skip
+)
 @click.option(
-    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
     help="Seed as if today were this day (YYYY-MM-DD).",
-)  # fmt: skip
+)
 @with_appcontext
 def seed_command(anchor: str, plan_path: Path, today) -> None:
     """Load the seed speeches, their directives and action items, and the demo users."""

@@ -178,8 +178,15 @@ def _seed_item(plan: ItemPlan, speech, cities, departments, users, timeline: _Ti
     ]
     for update in plan.history:
         evidence = plan.evidence if update.status == Status.AWAITING_VERIFICATION else None
-        _append(item, responsible, timeline.at(update.day), update.status, update.progress,
-                update.note, evidence)  # fmt: skip
+        _append(
+            item,
+            responsible,
+            timeline.at(update.day),
+            update.status,
+            update.progress,
+            update.note,
+            evidence,
+        )
         if update.status == Status.AWAITING_VERIFICATION:
             item.completed_on = timeline.on(update.day)
     if plan.verified:

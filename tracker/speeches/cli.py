@@ -16,9 +16,12 @@ from .services import SpeechRefused, create_draft_items, find_city, import_speec
 @click.option("--city", "city_slug", required=True, help="Slug of the city, e.g. nanjing.")
 @click.option("--speaker", required=True, help="Who gave the speech.")
 @click.option(
-    "--date", "delivered_on", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+    "--date",
+    "delivered_on",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
     help="The day of the speech, YYYY-MM-DD.",
-)  # fmt: skip
+)
 @click.option("--title", help="Title; by default the file's headline.")
 @click.option("--outlet", help="Where the speech was published.")
 @with_appcontext

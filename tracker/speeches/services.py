@@ -62,7 +62,7 @@ def import_speech(
     outlet: str | None = None,
     source_name: str | None = None,
     actor: User | None = None,
-    source: str = "cli",
+    source: str | None = None,
 ) -> Speech:
     """Add a speech with the directives extracted from it. Flushes; the caller commits."""
     speaker = speaker.strip()
@@ -117,7 +117,7 @@ def import_speech(
     return speech
 
 
-def create_draft_items(speech: Speech, *, actor: User | None = None, source: str = "cli"):
+def create_draft_items(speech: Speech, *, actor: User | None = None, source: str | None = None):
     """One unassigned action item per directive, due when the speech said, for a supervisor
     to assign. Flushes; the caller commits."""
     items = [

@@ -1,0 +1,75 @@
+"""Who may see and do what, decided here and nowhere else.
+
+Staff see their department's items and the items they own or co-own; supervisors see every
+item of their city and its sub-units; admins see everything. Pages, the API and reminders
+all filter through `visible_items`; an item outside it is "not found", never "forbidden".
+"""
+
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy.orm import Session
+
+from .extensions import db
+from .models import ActionItem, City, Role, Speech, User, item_co_owners
+
+
+def city_scope_ids(user: User) -> list[int]:
+    """The user's city and its sub-units."""
+    if user.city_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(City.id).where(or_(City.id == user.city_id, City.parent_id == user.city_id))
+        )
+    )
+
+
+def visible_items(user: User) -> ColumnElement[bool]:
+    """The WHERE clause of the items `user` may see."""
+    if user.role == Role.ADMIN:
+        return true()
+    if user.role == Role.SUPERVISOR:
+        return ActionItem.city_id.in_(city_scope_ids(user))
+    co_owned = select(item_co_owners.c.item_id).where(item_co_owners.c.user_id == user.id)
+    return or_(
+        ActionItem.department_id == user.department_id,
+        ActionItem.responsible_id == user.id,
+        ActionItem.id.in_(co_owned),
+    )
+
+
+def item_or_404(user: User, item_id: int, *, session: Session | None = None) -> ActionItem:
+    """The item, if `user` may see it; else 404, so its existence is not revealed."""
+    session = session or db.session
+    item = session.scalar(select(ActionItem).where(ActionItem.id == item_id, visible_items(user)))
+    if item is None:
+        abort(404)
+    return item
+
+
+def supervises(user: User) -> bool:
+    """May verify, close, return, assign and schedule the items the user can see."""
+    return user.role in (Role.SUPERVISOR, Role.ADMIN)
+
+
+def require_supervisor(user: User) -> None:
+    if not supervises(user):
+        abort(403)
+
+
+def related_city_ids(user: User) -> set[int]:
+    """The user's city scope plus the city it belongs to (Haining's staff follow Jiaxing's
+    speeches)."""
+    ids = set(city_scope_ids(user))
+    if user.city is not None and user.city.parent_id is not None:
+        ids.add(user.city.parent_id)
+    return ids
+
+
+def visible_speeches(user: User) -> ColumnElement[bool]:
+    """Speeches of the cities related to the user; published speeches are not secret."""
+    if user.role == Role.ADMIN:
+        return true()
+    return Speech.city_id.in_(related_city_ids(user))

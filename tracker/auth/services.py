@@ -1,0 +1,136 @@
+"""Sign-in with lockout and throttling kept in the database, password reset and change.
+These functions flush; the request or command commits."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from .. import audit
+from ..extensions import db
+from ..models import AuditEvent, PasswordReset, User, token_digest, utcnow
+from ..passwords import hash_password, verify_password
+from .sessions import end_all_sessions, start_session
+
+MAX_FAILURES_PER_ACCOUNT = 5
+MAX_FAILURES_PER_ADDRESS = 20
+LOCKOUT = timedelta(minutes=15)
+RESET_VALID_FOR = timedelta(hours=2)
+
+
+class SignInRefused(Exception):
+    """Sign-in did not happen; `message` is for the person, `status` for the response."""
+
+    def __init__(self, message: str, status: int = 200) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def sign_in(email: str, password: str) -> User:
+    """Check the credentials and open a session, or raise SignInRefused. Failures are
+    counted per account (lockout) and per address (throttle), and every attempt is audited."""
+    now = utcnow()
+    address = audit.client_address()
+    recent_failures = db.session.scalar(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(
+            AuditEvent.action == "auth.login_failed",
+            AuditEvent.source == address,
+            AuditEvent.at > now - LOCKOUT,
+        )
+    )
+    user = find_user_by_email(email)
+    if recent_failures >= MAX_FAILURES_PER_ADDRESS:
+        audit.record("auth.login_throttled", user, target_type="users", email=email[:254])
+        raise SignInRefused(
+            _("Too many failed sign-ins from your network. Wait 15 minutes and try again."), 429
+        )
+    if user is not None and user.locked_until is not None and user.locked_until > now:
+        audit.record("auth.login_locked", user, actor=user)
+        raise SignInRefused(
+            _(
+                "This account is locked for 15 minutes after repeated failed sign-ins. "
+                "Try again later, or reset your password."
+            ),
+            429,
+        )
+    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+        if user is not None:
+            user.failed_logins += 1
+            if user.failed_logins >= MAX_FAILURES_PER_ACCOUNT:
+                user.locked_until = now + LOCKOUT
+                user.failed_logins = 0
+        audit.record("auth.login_failed", user, target_type="users", email=email[:254])
+        raise SignInRefused(_("Email or password is not right."))
+    user.failed_logins = 0
+    user.locked_until = None
+    start_session(user)
+    audit.record("auth.login", user, actor=user)
+    return user
+
+
+def request_password_reset(email: str) -> tuple[User, str] | None:
+    """A single-use reset token for an active account, or None (the page says the same
+    either way, so nobody learns which emails have accounts)."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        audit.record("auth.reset_requested_unknown", target_type="users", email=email[:254])
+        return None
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        PasswordReset(
+            token_hash=token_digest(token), user=user, expires_at=utcnow() + RESET_VALID_FOR
+        )
+    )
+    audit.record("auth.reset_requested", user)
+    return user, token
+
+
+def valid_reset(token: str) -> PasswordReset | None:
+    reset = db.session.scalar(
+        select(PasswordReset).where(PasswordReset.token_hash == token_digest(token))
+    )
+    if reset is None or reset.used_at is not None or reset.expires_at < utcnow():
+        return None
+    if not reset.user.is_active:
+        return None
+    return reset
+
+
+def reset_password(reset: PasswordReset, new_password: str) -> User:
+    """Use the token once: set the password, unlock, and end every session of the user."""
+    user = reset.user
+    reset.used_at = utcnow()
+    _set_password(user, new_password)
+    end_all_sessions(user)
+    audit.record("auth.password_reset", user, actor=user)
+    return user
+
+
+def change_password(user: User, current: str, new_password: str) -> bool:
+    """Change the password if `current` is right; other sessions of the user end."""
+    if not verify_password(user.password_hash, current):
+        return False
+    _set_password(user, new_password)
+    end_all_sessions(user, keep_current=True)
+    audit.record("auth.password_changed", user, actor=user)
+    return True
+
+
+def _set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None

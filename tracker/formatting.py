@@ -1,0 +1,38 @@
+"""Jinja filters that show dates, statuses and priorities in the reader's language."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_babel import format_date as babel_date
+from flask_babel import format_datetime as babel_datetime
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from .labels import STATUS_LABELS
+from .models import Priority, Status
+
+PRIORITY_LABELS = {
+    Priority.NORMAL: _l("Normal"),
+    Priority.HIGH: _l("High"),
+    Priority.KEY: _l("Key"),
+}
+
+
+def format_date(day: date | None) -> str:
+    return babel_date(day, "medium") if day else ""
+
+
+def format_datetime(moment: datetime | None) -> str:
+    """In the office's time zone (BABEL_DEFAULT_TIMEZONE)."""
+    return babel_datetime(moment, "medium") if moment else ""
+
+
+FILTERS = {
+    "format_date": format_date,
+    "format_datetime": format_datetime,
+    "status_label": lambda status: STATUS_LABELS[Status(status)],
+    "priority_label": lambda priority: PRIORITY_LABELS[Priority(priority)],
+}
+
+__all__ = ["FILTERS", "get_locale"]

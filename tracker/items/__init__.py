@@ -1,0 +1,1 @@
+"""Action items: seeing them, reporting on them, verifying and assigning them."""

@@ -1,0 +1,92 @@
+"""Forms of the item pages. Every form carries the item's version for optimistic locking."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
+
+
+class VersionedForm(FlaskForm):
+    version = HiddenField()
+
+    def seen_version(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class ReportForm(VersionedForm):
+    status = SelectField(_l("Status"), validators=[DataRequired()])
+    progress = IntegerField(
+        _l("Progress"),
+        validators=[
+            InputRequired(),
+            NumberRange(0, 100, message=_l("Give a number from 0 to 100.")),
+        ],
+    )
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
+    evidence_url = URLField(
+        _l("Evidence link"),
+        validators=[
+            Optional(),
+            Length(max=500),
+            URL(require_tld=False, message=_l("Give a full web address (https://...).")),
+        ],
+    )
+    evidence_file = FileField(_l("Evidence file"))
+    milestone = SelectField(_l("Milestone reached"), coerce=_optional_int, validate_choice=False)
+
+
+class VerifyForm(VersionedForm):
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
+
+
+class ReturnForm(VersionedForm):
+    reason = TextAreaField(
+        _l("Reason for returning"), validators=[DataRequired(), Length(max=5000)]
+    )
+
+
+class AssignForm(VersionedForm):
+    department = SelectField(_l("Department"), coerce=int, validators=[DataRequired()])
+    responsible = SelectField(_l("Responsible person"), coerce=int, validators=[DataRequired()])
+    co_owners = SelectMultipleField(_l("Co-owners"), coerce=int)
+
+
+class MilestoneForm(Form):
+    id = HiddenField()
+    title = StringField(_l("Milestone"), validators=[Optional(), Length(max=300)])
+    due_on = DateField(_l("Due"), validators=[Optional()])
+    weight = IntegerField(_l("Weight"), default=1, validators=[Optional(), NumberRange(1, 100)])
+    remove = BooleanField(_l("Remove"))
+
+
+class ScheduleForm(VersionedForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    start_on = DateField(_l("Start date"), validators=[Optional()])
+    due_on = DateField(_l("Due date"), validators=[Optional()])
+    milestones = FieldList(FormField(MilestoneForm))
+
+
+class BulkReassignForm(FlaskForm):
+    old = SelectField(_l("From"), coerce=int, validators=[DataRequired()])
+    new = SelectField(_l("To"), coerce=int, validators=[DataRequired()])

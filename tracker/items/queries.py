@@ -1,0 +1,150 @@
+"""Read models for item pages: each a fixed number of queries, whatever the data size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..access import visible_items
+from ..extensions import db
+from ..models import (
+    ActionItem,
+    AuditEvent,
+    Directive,
+    Milestone,
+    Reminder,
+    Role,
+    Status,
+    StatusUpdate,
+    User,
+    item_co_owners,
+)
+from .rules import OPEN, Light, traffic_light
+
+RECENTLY_CLOSED_DAYS = 30
+
+
+@dataclass
+class ItemRow:
+    item: ActionItem
+    light: Light
+    next_milestone: Milestone | None
+
+
+@dataclass
+class Group:
+    key: str
+    title: str
+    rows: list[ItemRow]
+
+
+def _row(item: ActionItem, today: date, amber_days: int) -> ItemRow:
+    upcoming = [m for m in item.milestones if m.done_on is None]
+    upcoming.sort(key=lambda m: (m.due_on is None, m.due_on))
+    return ItemRow(item, traffic_light(item, today, amber_days), upcoming[0] if upcoming else None)
+
+
+def _list_options():
+    return (
+        selectinload(ActionItem.milestones),
+        joinedload(ActionItem.department),
+        joinedload(ActionItem.responsible),
+        joinedload(ActionItem.city),
+    )
+
+
+def my_work(user: User, today: date, amber_days: int, titles: dict[str, str]) -> list[Group]:
+    """Staff: the items I own or co-own. Supervisors and admins: what waits for them."""
+    week_end = today + timedelta(days=7)
+    closed_since = today - timedelta(days=RECENTLY_CLOSED_DAYS)
+    query = select(ActionItem).options(*_list_options()).order_by(ActionItem.due_on, ActionItem.id)
+    if user.role == Role.STAFF:
+        co_owned = select(item_co_owners.c.item_id).where(item_co_owners.c.user_id == user.id)
+        query = query.where(or_(ActionItem.responsible_id == user.id, ActionItem.id.in_(co_owned)))
+    else:
+        query = query.where(
+            visible_items(user), ActionItem.status.in_(OPEN), ActionItem.due_on <= week_end
+        )
+    items = db.session.scalars(query).unique().all()
+    if user.role != Role.STAFF:
+        awaiting = (
+            db.session.scalars(
+                select(ActionItem)
+                .options(*_list_options())
+                .where(visible_items(user), ActionItem.status == Status.AWAITING_VERIFICATION)
+                .order_by(ActionItem.completed_on, ActionItem.id)
+            )
+            .unique()
+            .all()
+        )
+        items = list({i.id: i for i in [*items, *awaiting]}.values())
+    groups = {key: [] for key in ("overdue", "week", "later", "awaiting", "closed")}
+    for item in items:
+        row = _row(item, today, amber_days)
+        status = Status(item.status)
+        if status == Status.AWAITING_VERIFICATION:
+            groups["awaiting"].append(row)
+        elif status.is_closed:
+            closed_on = item.verified_on or item.updated_at.date()
+            if closed_on >= closed_since and user.role == Role.STAFF:
+                groups["closed"].append(row)
+        elif item.due_on and item.due_on < today:
+            groups["overdue"].append(row)
+        elif item.due_on and item.due_on <= week_end:
+            groups["week"].append(row)
+        elif user.role == Role.STAFF:
+            groups["later"].append(row)
+    return [Group(key, titles[key], rows) for key, rows in groups.items()]
+
+
+@dataclass
+class ItemPage:
+    item: ActionItem
+    light: Light
+    updates: list[StatusUpdate]
+    audit_events: list[AuditEvent]
+    reminders: list[Reminder]
+
+
+def item_page(item_id: int, user: User, today: date, amber_days: int) -> ItemPage | None:
+    """Everything the item page shows, if `user` may see the item."""
+    item = db.session.scalar(
+        select(ActionItem)
+        .options(
+            joinedload(ActionItem.directive).joinedload(Directive.speech),
+            joinedload(ActionItem.department),
+            joinedload(ActionItem.responsible),
+            joinedload(ActionItem.verified_by),
+            joinedload(ActionItem.city),
+            selectinload(ActionItem.co_owners),
+            selectinload(ActionItem.milestones),
+        )
+        .where(ActionItem.id == item_id, visible_items(user))
+    )
+    if item is None:
+        return None
+    updates = db.session.scalars(
+        select(StatusUpdate)
+        .options(joinedload(StatusUpdate.author), joinedload(StatusUpdate.milestone))
+        .where(StatusUpdate.item_id == item.id)
+        .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
+    ).all()
+    audit_events: list[AuditEvent] = []
+    reminders: list[Reminder] = []
+    if user.role != Role.STAFF:
+        audit_events = db.session.scalars(
+            select(AuditEvent)
+            .options(joinedload(AuditEvent.actor))
+            .where(AuditEvent.target_type == "action_items", AuditEvent.target_id == item.id)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        ).all()
+        reminders = db.session.scalars(
+            select(Reminder)
+            .options(joinedload(Reminder.recipient))
+            .where(Reminder.item_id == item.id)
+            .order_by(Reminder.created_at.desc())
+        ).all()
+    return ItemPage(item, traffic_light(item, today, amber_days), updates, audit_events, reminders)

@@ -1,0 +1,351 @@
+"""State changes of items. Each validates, changes, appends history, audits and flushes; the
+request commits. A change based on an outdated version raises Conflict instead of saving."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+
+from .. import audit
+from ..extensions import db
+from ..labels import STATUS_LABELS
+from ..models import (
+    ActionItem,
+    AuditEvent,
+    Department,
+    Milestone,
+    Role,
+    Status,
+    StatusUpdate,
+    User,
+)
+from .rules import OPEN, transition
+
+EVIDENCE_TYPES = frozenset(
+    "pdf png jpg jpeg gif webp doc docx xls xlsx ppt pptx odt ods odp txt csv zip".split()
+)
+
+
+class Invalid(Exception):
+    """The request cannot be carried out; `errors` maps form fields (or "") to messages."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+class Conflict(Exception):
+    """Someone saved the item after the form was loaded; `changes` says who and what."""
+
+    def __init__(self, item: ActionItem, changes: list[AuditEvent]) -> None:
+        super().__init__(item.id)
+        self.item = item
+        self.changes = changes
+
+
+@dataclass
+class Report:
+    status: Status
+    progress: int
+    note: str | None = None
+    evidence_url: str | None = None
+    evidence_file: FileStorage | None = None
+    milestone_id: int | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def check_version(item: ActionItem, seen_version: int | None) -> None:
+    if seen_version is None or item.version != seen_version:
+        raise Conflict(item, changes_since(item, seen_version or 0))
+
+
+def changes_since(item: ActionItem, version: int) -> list[AuditEvent]:
+    """The audited changes of `item` that produced versions after `version`."""
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.target_type == "action_items", AuditEvent.target_id == item.id)
+        .order_by(AuditEvent.id)
+    )
+    return [e for e in events if (e.details or {}).get("version", 0) > version]
+
+
+def report_status(
+    item: ActionItem, actor: User, report: Report, seen_version: int | None, today: date
+) -> StatusUpdate:
+    """Record a progress report or a status change allowed by the transition table."""
+    check_version(item, seen_version)
+    source = Status(item.status)
+    rule = transition(actor.role, source, report.status)
+    errors: dict[str, str] = {}
+    if rule is None:
+        errors["status"] = _(
+            "You cannot move an item from “%(source)s” to “%(target)s”.",
+            source=_status_name(source),
+            target=_status_name(report.status),
+        )
+    note = (report.note or "").strip() or None
+    has_evidence = bool(report.evidence_url or report.evidence_file)
+    if rule and rule.needs_note and not note:
+        errors["note"] = _("Write the reason in the note.")
+    if rule and rule.needs_evidence_or_note and not (note or has_evidence):
+        errors["note"] = _("Add a note or evidence to close or submit the item.")
+    if report.status in (Status.AWAITING_VERIFICATION, Status.DONE) and report.progress != 100:
+        errors["progress"] = _("Set progress to 100% to submit the item as finished.")
+    milestone = _open_milestone(item, report.milestone_id, errors)
+    if report.evidence_file is not None:
+        _check_evidence_file(report.evidence_file, errors)
+    if errors:
+        raise Invalid(errors)
+
+    update = StatusUpdate(
+        item=item,
+        author=actor,
+        from_status=source,
+        to_status=report.status,
+        from_progress=item.progress,
+        to_progress=report.progress,
+        note=note,
+        evidence_url=report.evidence_url or None,
+        milestone=milestone,
+    )
+    if report.evidence_file is not None:
+        update.evidence_path, update.evidence_name = _store_evidence(item, report.evidence_file)
+    item.status = report.status
+    item.progress = report.progress
+    if milestone is not None:
+        milestone.done_on = today
+    if report.status == Status.AWAITING_VERIFICATION:
+        item.completed_on = today
+    if report.status == Status.DONE:
+        item.verified_on = today
+        item.verified_by = actor
+    if source == Status.AWAITING_VERIFICATION and report.status == Status.IN_PROGRESS:
+        item.completed_on = None
+    db.session.add(update)
+    db.session.flush()
+    audit.record(
+        _action(source, report.status, actor),
+        item,
+        actor=actor,
+        version=item.version,
+        status=[str(source), str(report.status)],
+        progress=[update.from_progress, update.to_progress],
+    )
+    return update
+
+
+def verify(item: ActionItem, actor: User, note: str | None, seen_version, today: date):
+    """A supervisor checks the finished work and closes the item."""
+    return report_status(item, actor, Report(Status.DONE, 100, note), seen_version, today)
+
+
+def send_back(item: ActionItem, actor: User, reason: str | None, seen_version, today: date):
+    """Return a submitted item to work, with the reason (the owner is told)."""
+    report = Report(Status.IN_PROGRESS, item.progress, reason)
+    return report_status(item, actor, report, seen_version, today)
+
+
+def assign(
+    item: ActionItem,
+    actor: User,
+    department: Department,
+    responsible: User,
+    co_owners: list[User],
+    seen_version: int | None,
+) -> None:
+    """Give the item to a department and a responsible person, with co-owners."""
+    check_version(item, seen_version)
+    errors = {}
+    if department.city_id != item.city_id:
+        errors["department"] = _("Choose a department of %(city)s.", city=item.city.name)
+    if responsible.department_id != department.id or not responsible.is_active:
+        errors["responsible"] = _("The responsible person must work in the chosen department.")
+    if any(not u.is_active or u.role != Role.STAFF for u in co_owners):
+        errors["co_owners"] = _("Co-owners must be active staff members.")
+    if errors:
+        raise Invalid(errors)
+    before = {
+        "department": item.department_id,
+        "responsible": item.responsible_id,
+        "co_owners": sorted(u.id for u in item.co_owners),
+    }
+    item.department = department
+    item.responsible = responsible
+    item.co_owners = [u for u in co_owners if u.id != responsible.id]
+    db.session.flush()
+    audit.record(
+        "item.assigned",
+        item,
+        actor=actor,
+        version=item.version,
+        before=before,
+        after={
+            "department": department.id,
+            "responsible": responsible.id,
+            "co_owners": sorted(u.id for u in item.co_owners),
+        },
+    )
+
+
+@dataclass
+class MilestoneChange:
+    id: int | None
+    title: str
+    due_on: date | None
+    weight: int = 1
+    remove: bool = False
+
+
+def schedule(
+    item: ActionItem,
+    actor: User,
+    title: str,
+    start_on: date | None,
+    due_on: date | None,
+    milestones: list[MilestoneChange],
+    seen_version: int | None,
+) -> None:
+    """Set the title, dates and milestones; milestones fall within the item's span."""
+    check_version(item, seen_version)
+    errors = {}
+    if start_on and due_on and due_on < start_on:
+        errors["due_on"] = _("The due date cannot be before the start date.")
+    for index, change in enumerate(milestones):
+        if change.remove or not change.due_on:
+            continue
+        if (start_on and change.due_on < start_on) or (due_on and change.due_on > due_on):
+            errors[f"milestones-{index}-due_on"] = _(
+                "A milestone must fall between the item's start and due dates."
+            )
+    if errors:
+        raise Invalid(errors)
+    existing = {m.id: m for m in item.milestones}
+    before = {"title": item.title, "start_on": _iso(item.start_on), "due_on": _iso(item.due_on)}
+    item.title, item.start_on, item.due_on = title.strip(), start_on, due_on
+    kept = []
+    for change in milestones:
+        milestone = existing.get(change.id) if change.id else None
+        if change.remove:
+            continue
+        if milestone is None:
+            milestone = Milestone(item=item)
+        milestone.title = change.title
+        milestone.due_on = change.due_on
+        milestone.weight = change.weight
+        kept.append(milestone)
+    for position, milestone in enumerate(kept, start=1):
+        milestone.position = position
+    item.milestones = kept
+    db.session.flush()
+    audit.record(
+        "item.scheduled",
+        item,
+        actor=actor,
+        version=item.version,
+        before=before,
+        after={"title": item.title, "start_on": _iso(start_on), "due_on": _iso(due_on)},
+        milestones=len(kept),
+    )
+
+
+def reassign_department(department: Department, actor: User, old: User, new: User) -> int:
+    """Move every open item of `department` from `old` to `new`; returns how many."""
+    if new.department_id != department.id or not new.is_active:
+        raise Invalid({"new": _("The new person must be active staff of this department.")})
+    items = db.session.scalars(
+        select(ActionItem).where(
+            ActionItem.department_id == department.id,
+            ActionItem.responsible_id == old.id,
+            ActionItem.status.in_([*OPEN, Status.AWAITING_VERIFICATION]),
+        )
+    ).all()
+    for item in items:
+        item.responsible = new
+        item.co_owners = [u for u in item.co_owners if u.id != new.id]
+    db.session.flush()
+    for item in items:
+        audit.record(
+            "item.assigned",
+            item,
+            actor=actor,
+            version=item.version,
+            bulk=True,
+            before={"responsible": old.id},
+            after={"responsible": new.id},
+        )
+    return len(items)
+
+
+def evidence_file_path(update: StatusUpdate) -> Path:
+    return Path(current_app.instance_path) / "evidence" / update.evidence_path
+
+
+def _store_evidence(item: ActionItem, upload: FileStorage) -> tuple[str, str]:
+    name = Path(upload.filename or "evidence").name
+    suffix = name.rsplit(".", 1)[-1].lower()
+    relative = f"{item.id}/{uuid.uuid4().hex}.{suffix}"
+    target = Path(current_app.instance_path) / "evidence" / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    upload.stream.seek(0)
+    upload.save(target)
+    return relative, name[:255]
+
+
+def _check_evidence_file(upload: FileStorage, errors: dict[str, str]) -> None:
+    name = upload.filename or ""
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix not in EVIDENCE_TYPES:
+        errors["evidence_file"] = _(
+            "Files of this type cannot be attached. Allowed: %(types)s.",
+            types=", ".join(sorted(EVIDENCE_TYPES)),
+        )
+        return
+    upload.stream.seek(0, 2)
+    size = upload.stream.tell()
+    upload.stream.seek(0)
+    limit = current_app.config["EVIDENCE_MAX_BYTES"]
+    if size > limit:
+        errors["evidence_file"] = _(
+            "The file is %(size)s MB; the limit is %(limit)s MB.",
+            size=f"{size / 1_048_576:.1f}",
+            limit=f"{limit / 1_048_576:.0f}",
+        )
+    elif size == 0:
+        errors["evidence_file"] = _("The file is empty.")
+
+
+def _open_milestone(item, milestone_id, errors) -> Milestone | None:
+    if not milestone_id:
+        return None
+    milestone = next((m for m in item.milestones if m.id == milestone_id), None)
+    if milestone is None or milestone.done_on is not None:
+        errors["milestone"] = _("Choose an open milestone of this item.")
+        return None
+    return milestone
+
+
+def _action(source: Status, target: Status, actor: User) -> str:
+    if target == Status.DONE:
+        return "item.verified"
+    if source == Status.AWAITING_VERIFICATION and target == Status.IN_PROGRESS:
+        return "item.returned" if actor.role != Role.STAFF else "item.withdrawn"
+    if target == Status.CANCELLED:
+        return "item.cancelled"
+    if target == Status.AWAITING_VERIFICATION:
+        return "item.submitted"
+    return "item.reported"
+
+
+def _status_name(status: Status) -> str:
+    return str(STATUS_LABELS[status])
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

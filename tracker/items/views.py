@@ -1,0 +1,383 @@
+"""Item pages: my work, an item with its history, reporting, verifying, assigning."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..access import city_scope_ids, item_or_404, require_supervisor, supervises
+from ..clock import office_today
+from ..extensions import db
+from ..labels import STATUS_LABELS
+from ..models import ActionItem, Department, Role, Status, StatusUpdate, User
+from . import services
+from .forms import AssignForm, BulkReassignForm, ReportForm, ReturnForm, ScheduleForm, VerifyForm
+from .notices import notify_returned
+from .queries import item_page, my_work
+from .rules import allowed_targets
+
+bp = Blueprint("items", __name__)
+
+GROUP_TITLES = {
+    "overdue": _l("Overdue"),
+    "week": _l("Due this week"),
+    "later": _l("Later"),
+    "awaiting": _l("Awaiting verification"),
+    "closed": _l("Recently closed"),
+}
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Every page here needs a signed-in user."""
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def _amber_days() -> int:
+    return current_app.config["TRACKER_AMBER_DAYS"]
+
+
+@bp.get("/my")
+def mine():
+    """My items grouped by urgency (staff), or what waits for me (supervisors)."""
+    titles = {key: str(title) for key, title in GROUP_TITLES.items()}
+    groups = my_work(_user(), office_today(), _amber_days(), titles)
+    return render_template("items/my.html", groups=groups)
+
+
+@bp.get("/items/<int:item_id>")
+def detail(item_id: int):
+    """One item: its source sentence, owners, dates, milestones and history."""
+    return _detail_page(item_id)
+
+
+@bp.post("/items/<int:item_id>/report")
+def report(item_id: int):
+    """Report progress or change the status of an item."""
+    user = _user()
+    item = item_or_404(user, item_id)
+    form = ReportForm()
+    _report_choices(form, item, user)
+
+    def change():
+        data = services.Report(
+            status=Status(form.status.data),
+            progress=form.progress.data,
+            note=form.note.data,
+            evidence_url=form.evidence_url.data,
+            evidence_file=form.evidence_file.data or None,
+            milestone_id=form.milestone.data,
+        )
+        services.report_status(item, user, data, form.seen_version(), office_today())
+
+    def page(status):
+        return _detail_page(item_id, report_form=form, status=status)
+
+    return _commit_change(form, item_id, change, page) or _saved(item_id, _("Report saved."))
+
+
+@bp.post("/items/<int:item_id>/verify")
+def verify(item_id: int):
+    """Verify a finished item and close it (supervisors)."""
+    user = _user()
+    require_supervisor(user)
+    item = item_or_404(user, item_id)
+    form = VerifyForm()
+
+    def change():
+        services.verify(item, user, form.note.data, form.seen_version(), office_today())
+
+    def page(status):
+        return _detail_page(item_id, verify_form=form, status=status)
+
+    return _commit_change(form, item_id, change, page) or _saved(item_id, _("Verified and closed."))
+
+
+@bp.post("/items/<int:item_id>/return")
+def send_back(item_id: int):
+    """Return a submitted item to its owners with a reason (supervisors)."""
+    user = _user()
+    require_supervisor(user)
+    item = item_or_404(user, item_id)
+    form = ReturnForm()
+
+    def change():
+        services.send_back(item, user, form.reason.data, form.seen_version(), office_today())
+
+    def page(status):
+        return _detail_page(item_id, return_form=form, status=status)
+
+    response = _commit_change(form, item_id, change, page)
+    if response:
+        return response
+    notify_returned(item_id)
+    return _saved(item_id, _("Returned to the owners."))
+
+
+@bp.route("/items/<int:item_id>/assign", methods=["GET", "POST"])
+def assign(item_id: int):
+    """Assign the owning department, responsible person and co-owners (supervisors)."""
+    user = _user()
+    require_supervisor(user)
+    item = item_or_404(user, item_id)
+    form = AssignForm(obj=None)
+    departments, staff = _assign_choices(form, item)
+    if not form.is_submitted():
+        form.version.data = item.version
+        form.department.data = item.department_id
+        form.responsible.data = item.responsible_id
+        form.co_owners.data = [u.id for u in item.co_owners]
+
+    def change():
+        services.assign(
+            item,
+            user,
+            departments[form.department.data],
+            staff[form.responsible.data],
+            [staff[i] for i in form.co_owners.data or []],
+            form.seen_version(),
+        )
+
+    def page(status):
+        return render_template("items/assign.html", item=item, form=form), status
+
+    if not form.is_submitted():
+        return page(200)
+    return _commit_change(form, item_id, change, page) or _saved(item_id, _("Assignment saved."))
+
+
+@bp.route("/items/<int:item_id>/schedule", methods=["GET", "POST"])
+def schedule(item_id: int):
+    """Edit the title, dates and milestones (supervisors)."""
+    user = _user()
+    require_supervisor(user)
+    item = item_or_404(user, item_id)
+    form = ScheduleForm()
+    if not form.is_submitted():
+        form.version.data = item.version
+        form.title.data, form.start_on.data, form.due_on.data = (
+            item.title,
+            item.start_on,
+            item.due_on,
+        )
+        for milestone in item.milestones:
+            form.milestones.append_entry(
+                {
+                    "id": milestone.id,
+                    "title": milestone.title,
+                    "due_on": milestone.due_on,
+                    "weight": milestone.weight,
+                }
+            )
+        for _blank in range(2):
+            form.milestones.append_entry({"weight": 1})
+
+    def change():
+        changes = [
+            services.MilestoneChange(
+                id=int(entry.id.data) if entry.id.data else None,
+                title=(entry.title.data or "").strip(),
+                due_on=entry.due_on.data,
+                weight=entry.weight.data or 1,
+                remove=entry.remove.data,
+            )
+            for entry in form.milestones
+            if entry.id.data or (entry.title.data or "").strip()
+        ]
+        services.schedule(
+            item,
+            user,
+            form.title.data,
+            form.start_on.data,
+            form.due_on.data,
+            changes,
+            form.seen_version(),
+        )
+
+    def page(status):
+        return render_template("items/schedule.html", item=item, form=form), status
+
+    if not form.is_submitted():
+        return page(200)
+    return _commit_change(form, item_id, change, page) or _saved(item_id, _("Schedule saved."))
+
+
+@bp.get("/items/<int:item_id>/evidence/<int:update_id>")
+def evidence(item_id: int, update_id: int):
+    """Download an evidence file; only people who may see the item get it, never inline."""
+    item = item_or_404(_user(), item_id)
+    update = db.session.get(StatusUpdate, update_id)
+    if update is None or update.item_id != item.id or not update.evidence_path:
+        abort(404)
+    path = services.evidence_file_path(update)
+    if not path.is_file():
+        abort(404)
+    response = send_file(
+        path,
+        as_attachment=True,
+        download_name=update.evidence_name or path.name,
+        mimetype="application/octet-stream",
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.route("/departments/<int:department_id>/reassign", methods=["GET", "POST"])
+def reassign_department(department_id: int):
+    """Move all open items of one person in a department to another (supervisors)."""
+    user = _user()
+    require_supervisor(user)
+    department = db.session.get(Department, department_id)
+    if department is None or (
+        user.role != Role.ADMIN and department.city_id not in city_scope_ids(user)
+    ):
+        abort(404)
+    people = db.session.scalars(
+        select(User).where(User.department_id == department.id).order_by(User.name)
+    ).all()
+    by_id = {p.id: p for p in people}
+    form = BulkReassignForm()
+    form.old.choices = [(p.id, p.name) for p in people]
+    form.new.choices = [(p.id, p.name) for p in people if p.is_active]
+    status = 200
+    if form.validate_on_submit():
+        try:
+            moved = services.reassign_department(
+                department, user, by_id[form.old.data], by_id[form.new.data]
+            )
+        except services.Invalid as invalid:
+            db.session.rollback()
+            form.new.errors = [*form.new.errors, *invalid.errors.values()]
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("%(count)d open items moved.", count=moved), "info")
+            return redirect(url_for("items.mine"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("items/reassign.html", department=department, form=form), status
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _commit_change(form, item_id: int, change: Callable[[], object], page):
+    """Validate the form, run the change and commit. On bad input, the page again with the
+    user's input and the messages (400); on a concurrent save, the conflict page (409);
+    on success, None."""
+    if not form.validate_on_submit():
+        return page(400)
+    try:
+        change()
+        db.session.commit()
+    except services.Invalid as invalid:
+        db.session.rollback()
+        for name, message in invalid.errors.items():
+            _field_errors(form, name).append(message)
+        return page(400)
+    except (services.Conflict, StaleDataError):
+        db.session.rollback()
+        seen = form.seen_version() or 0
+        current = db.session.get(ActionItem, item_id)
+        changes = services.changes_since(current, seen)
+        form.version.data = current.version  # resubmitting now overwrites knowingly
+        return render_template("items/conflict.html", item=current, form=form, changes=changes), 409
+    return None
+
+
+def _field_errors(form, name: str) -> list:
+    """The error list of the field a service named ("note", "milestones-0-due_on")."""
+    if "-" in name:
+        listname, index, subname = name.split("-")
+        field = form[listname][int(index)][subname]
+    else:
+        field = form._fields.get(name)
+    if field is None:
+        return form.form_errors
+    if not isinstance(field.errors, list):
+        field.errors = list(field.errors)
+    return field.errors
+
+
+def _saved(item_id: int, message: str):
+    flash(message, "info")
+    return redirect(url_for("items.detail", item_id=item_id))
+
+
+def _report_choices(form: ReportForm, item: ActionItem, user: User) -> None:
+    form.status.choices = [
+        (str(s), str(STATUS_LABELS[s])) for s in allowed_targets(user.role, Status(item.status))
+    ]
+    form.milestone.choices = [(None, _("None"))] + [
+        (m.id, m.title) for m in item.milestones if m.done_on is None
+    ]
+
+
+def _assign_choices(form: AssignForm, item: ActionItem):
+    departments = {
+        d.id: d
+        for d in db.session.scalars(
+            select(Department).where(Department.city_id == item.city_id).order_by(Department.name)
+        )
+    }
+    staff = {
+        u.id: u
+        for u in db.session.scalars(
+            select(User)
+            .where(User.department_id.in_(departments), User.is_active, User.role == Role.STAFF)
+            .order_by(User.name)
+        )
+    }
+    form.department.choices = [(d.id, d.name) for d in departments.values()]
+    form.responsible.choices = [
+        (u.id, f"{u.name} ({departments[u.department_id].name})") for u in staff.values()
+    ]
+    form.co_owners.choices = form.responsible.choices
+    return departments, staff
+
+
+def _detail_page(item_id: int, status: int = 200, **forms):
+    user = _user()
+    page = item_page(item_id, user, office_today(), _amber_days())
+    if page is None:
+        abort(404)
+    item = page.item
+    report_form = forms.get("report_form") or ReportForm(
+        formdata=None, version=item.version, progress=item.progress
+    )
+    _report_choices(report_form, item, user)
+    if not forms.get("report_form") and report_form.status.choices:
+        current = str(item.status)
+        choices = [value for value, _label in report_form.status.choices]
+        report_form.status.data = current if current in choices else choices[0]
+    verify_form = forms.get("verify_form") or VerifyForm(formdata=None, version=item.version)
+    return_form = forms.get("return_form") or ReturnForm(formdata=None, version=item.version)
+    return render_template(
+        "items/detail.html",
+        page=page,
+        item=item,
+        report_form=report_form,
+        verify_form=verify_form,
+        return_form=return_form,
+        supervises=supervises(user),
+    ), status

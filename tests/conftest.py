@@ -215,3 +215,40 @@ def make_item(app):
         return item
 
     return make
+
+
+@pytest.fixture
+def smtp_sink(app):
+    """A real SMTP server (aiosmtpd) on a free loopback port; the app is configured to use
+    it. `smtp_sink.messages` holds the parsed messages it accepted."""
+    import email
+    import email.policy
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    class Sink:
+        def __init__(self) -> None:
+            self.messages: list = []
+            self.envelopes: list = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.envelopes.append(envelope)
+            self.messages.append(
+                email.message_from_bytes(envelope.content, policy=email.policy.default)
+            )
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_TIMEOUT=5)
+    sink.port = port
+    try:
+        yield sink
+    finally:
+        controller.stop()
+        app.config["MAIL_SERVER"] = None

@@ -73,7 +73,8 @@ class AssignForm(VersionedForm):
 
 
 class MilestoneForm(Form):
-    id = HiddenField()
+    # Not "id": FormField.id would shadow it.
+    milestone_id = HiddenField()
     title = StringField(_l("Milestone"), validators=[Optional(), Length(max=300)])
     due_on = DateField(_l("Due"), validators=[Optional()])
     weight = IntegerField(_l("Weight"), default=1, validators=[Optional(), NumberRange(1, 100)])

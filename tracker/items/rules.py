@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from ..models import ActionItem, Role, Status
 
@@ -87,12 +88,12 @@ def traffic_light(item: ActionItem, today: date, amber_days: int = 7) -> Light:
         return Light("green", str(_l("Submitted on time; awaiting verification")))
     if due < today:
         days = (today - due).days
-        return Light("red", str(_l("Overdue by %(days)d days", days=days)))
+        return Light("red", ngettext("Overdue by %(num)d day", "Overdue by %(num)d days", days))
     if (due - today).days <= amber_days:
         days = (due - today).days
         if days == 0:
             return Light("amber", str(_l("Due today")))
-        return Light("amber", str(_l("Due in %(days)d days", days=days)))
+        return Light("amber", ngettext("Due in %(num)d day", "Due in %(num)d days", days))
     expected = expected_progress(item.start_on, due, today)
     if expected is not None and item.progress + BEHIND_TOLERANCE < expected:
         return Light(

@@ -92,6 +92,13 @@ def report_status(
         )
     note = (report.note or "").strip() or None
     has_evidence = bool(report.evidence_url or report.evidence_file)
+    if report.status == Status.DONE:
+        # Verifying: the submission's own note or evidence counts.
+        has_evidence = has_evidence or any(
+            u.note or u.evidence_url or u.evidence_path
+            for u in item.updates
+            if u.to_status == Status.AWAITING_VERIFICATION
+        )
     if rule and rule.needs_note and not note:
         errors["note"] = _("Write the reason in the note.")
     if rule and rule.needs_evidence_or_note and not (note or has_evidence):
@@ -313,12 +320,18 @@ def _check_evidence_file(upload: FileStorage, errors: dict[str, str]) -> None:
     limit = current_app.config["EVIDENCE_MAX_BYTES"]
     if size > limit:
         errors["evidence_file"] = _(
-            "The file is %(size)s MB; the limit is %(limit)s MB.",
-            size=f"{size / 1_048_576:.1f}",
-            limit=f"{limit / 1_048_576:.0f}",
+            "The file is %(size)s; the limit is %(limit)s.",
+            size=human_size(size),
+            limit=human_size(limit),
         )
     elif size == 0:
         errors["evidence_file"] = _("The file is empty.")
+
+
+def human_size(size: int) -> str:
+    if size >= 1_048_576:
+        return f"{size / 1_048_576:.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
 
 
 def _open_milestone(item, milestone_id, errors) -> Milestone | None:

@@ -194,14 +194,14 @@ def schedule(item_id: int):
     def change():
         changes = [
             services.MilestoneChange(
-                id=int(entry.id.data) if entry.id.data else None,
+                id=int(entry.milestone_id.data) if entry.milestone_id.data else None,
                 title=(entry.title.data or "").strip(),
                 due_on=entry.due_on.data,
                 weight=entry.weight.data or 1,
                 remove=entry.remove.data,
             )
             for entry in form.milestones
-            if entry.id.data or (entry.title.data or "").strip()
+            if entry.milestone_id.data or (entry.title.data or "").strip()
         ]
         services.schedule(
             item,

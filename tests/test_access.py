@@ -1,0 +1,93 @@
+"""Who may see and do what, as a matrix of route × person. A person outside an item's scope
+gets 403 or 404 and never sees its data; a signed-out visitor is sent to sign in."""
+
+import pytest
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.models import ActionItem, Department, Speech
+
+TITLE = "Compile the list of major blockchain projects for the year"  # Nanjing DRC, Wang Lei
+
+ROUTES = {
+    "overview": ("GET", "/"),
+    "my": ("GET", "/my"),
+    "detail": ("GET", "/items/{item}"),
+    "report": ("POST", "/items/{item}/report"),
+    "verify": ("POST", "/items/{item}/verify"),
+    "return": ("POST", "/items/{item}/return"),
+    "assign_form": ("GET", "/items/{item}/assign"),
+    "assign": ("POST", "/items/{item}/assign"),
+    "schedule_form": ("GET", "/items/{item}/schedule"),
+    "schedule": ("POST", "/items/{item}/schedule"),
+    "speech": ("GET", "/speeches/{speech}"),
+    "reassign_form": ("GET", "/departments/{department}/reassign"),
+}
+EVERYTHING = set(ROUTES)
+SIGNED_IN = {"overview", "my"}
+ALLOWED = {
+    "staff": SIGNED_IN | {"detail", "report", "speech"},
+    "other_staff": SIGNED_IN | {"speech"},  # same city: the speech, not the item
+    "haining_staff": SIGNED_IN,
+    "supervisor": EVERYTHING,
+    "other_supervisor": SIGNED_IN,
+    "admin": EVERYTHING,
+}
+
+
+def _targets():
+    item = db.session.scalar(select(ActionItem).where(ActionItem.title == TITLE))
+    speech = item.directive.speech
+    department = db.session.scalar(select(Department).where(Department.id == item.department_id))
+    assert isinstance(speech, Speech)
+    return item, {"item": item.id, "speech": speech.id, "department": department.id}
+
+
+def _data(route: str, item: ActionItem) -> dict:
+    version = {"version": item.version}
+    return {
+        "report": {**version, "status": "in_progress", "progress": 65, "note": "Moving."},
+        "verify": {**version, "note": "Checked."},
+        "return": {**version, "reason": "Incomplete."},
+        "assign": {
+            **version,
+            "department": item.department_id,
+            "responsible": item.responsible_id,
+        },
+        "schedule": {**version, "title": item.title, "due_on": item.due_on.isoformat()},
+    }.get(route, {})
+
+
+@pytest.mark.parametrize("route", sorted(ROUTES))
+@pytest.mark.parametrize("who", sorted(ALLOWED))
+def test_access_matrix(client, login_as, who, route):
+    login_as(who)
+    item, ids = _targets()
+    method, path = ROUTES[route]
+    response = client.open(path.format(**ids), method=method, data=_data(route, item))
+    body = response.get_data(as_text=True)
+    if route in ALLOWED[who]:
+        assert response.status_code not in (403, 404), body[:300]
+        assert "/login" not in response.headers.get("Location", "")
+    else:
+        assert response.status_code in (403, 404)
+        assert TITLE not in body
+        db.session.expire_all()
+        assert db.session.get(ActionItem, ids["item"]).version == item.version  # unchanged
+
+
+@pytest.mark.parametrize("route", sorted(ROUTES))
+def test_signed_out_visitors_are_sent_to_sign_in(client, seeded, route):
+    _item, ids = _targets()
+    method, path = ROUTES[route]
+    response = client.open(path.format(**ids), method=method)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_staff_lists_show_only_what_they_may_see(client, login_as):
+    login_as("other_staff")
+    assert TITLE not in client.get("/my").get_data(as_text=True)
+    assert TITLE not in client.get(f"/speeches/{_targets()[1]['speech']}").get_data(as_text=True)
+    login_as("staff")
+    assert TITLE in client.get(f"/speeches/{_targets()[1]['speech']}").get_data(as_text=True)

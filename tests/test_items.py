@@ -1,0 +1,265 @@
+"""Reporting on items through the forms: history and audit in one transaction, bad input
+re-rendered with what was typed, transitions enforced, conflicts caught, uploads checked."""
+
+import io
+
+from sqlalchemy import func, select
+
+from tracker.extensions import db
+from tracker.models import ActionItem, AuditEvent, Milestone, Status, StatusUpdate, User
+
+OVERDUE = "Compile the list of major blockchain projects for the year"  # Wang Lei, at risk
+MILESTONED = "Set up new blockchain research and development institutions"  # Sun Min
+AWAITING = "Launch key blockchain technology research projects"  # Sun Min, submitted
+
+
+def _item(title: str) -> ActionItem:
+    return db.session.scalar(select(ActionItem).where(ActionItem.title == title))
+
+
+def _count(model, *where) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def _report(client, item, **fields):
+    data = {"version": item.version, "status": "in_progress", "progress": 70, **fields}
+    return client.post(f"/items/{item.id}/report", data=data, content_type="multipart/form-data")
+
+
+def test_a_report_appends_history_and_audit_with_the_change(client, login_as):
+    user = login_as("staff")
+    item = _item(OVERDUE)
+    version, updates = item.version, len(item.updates)
+    response = _report(client, item, note="Two more districts submitted.")
+    assert response.status_code == 302
+    item = _item(OVERDUE)
+    assert (item.status, item.progress, item.version) == (Status.IN_PROGRESS, 70, version + 1)
+    last = item.updates[-1]
+    assert len(item.updates) == updates + 1
+    assert (last.from_status, last.to_status, last.from_progress, last.to_progress) == (
+        Status.AT_RISK, Status.IN_PROGRESS, 60, 70,
+    )  # fmt: skip
+    assert last.author == user and last.note == "Two more districts submitted."
+    event = db.session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
+    assert (event.action, event.target_id, event.details["version"]) == (
+        "item.reported", item.id, version + 1,
+    )  # fmt: skip
+    assert "Report saved." in client.get(f"/items/{item.id}").get_data(as_text=True)
+
+
+def test_bad_values_are_shown_with_what_was_typed_and_nothing_is_saved(client, login_as):
+    login_as("staff")
+    item = _item(OVERDUE)
+    before = _count(StatusUpdate)
+    response = _report(client, item, progress=150, note="My careful note")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Give a number from 0 to 100." in html
+    assert "My careful note" in html and 'value="150"' in html
+    assert _count(StatusUpdate) == before
+    response = _report(client, item, progress="lots")
+    assert response.status_code == 400
+
+
+def test_staff_cannot_close_an_item(client, login_as):
+    login_as("staff")
+    item = _item(OVERDUE)
+    response = _report(client, item, status="done", progress=100, note="Finished!")
+    assert response.status_code == 400
+    assert "Not a valid choice" in response.get_data(as_text=True)
+    assert _item(OVERDUE).status == Status.AT_RISK
+
+
+def test_submitting_for_verification_needs_full_progress_and_a_note_or_evidence(client, login_as):
+    login_as("staff")
+    item = _item(OVERDUE)
+    response = _report(client, item, status="awaiting_verification", progress=90)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Set progress to 100% to submit the item as finished." in html
+    assert "Add a note or evidence to close or submit the item." in html
+    response = _report(
+        client, item, status="awaiting_verification", progress=100,
+        evidence_url="https://fgw.nanjing.gov.cn/list.pdf",
+    )  # fmt: skip
+    assert response.status_code == 302
+    item = _item(OVERDUE)
+    assert item.status == Status.AWAITING_VERIFICATION and item.completed_on is not None
+
+
+def test_a_supervisor_verifies_and_closes(client, login_as):
+    supervisor = login_as("supervisor")
+    item = _item(AWAITING)
+    response = client.post(f"/items/{item.id}/verify", data={"version": item.version})
+    assert response.status_code == 302
+    item = _item(AWAITING)
+    assert item.status == Status.DONE and item.verified_by == supervisor
+    assert item.verified_on is not None
+    assert item.updates[-1].author == supervisor
+
+
+def test_returning_needs_a_reason_and_tells_the_owners(client, login_as, smtp_sink):
+    login_as("supervisor")
+    item = _item(AWAITING)
+    response = client.post(f"/items/{item.id}/return", data={"version": item.version})
+    assert response.status_code == 400
+    assert "This field is required." in response.get_data(as_text=True)
+    reason = "The list of the 12 projects is missing its budget lines."
+    response = client.post(
+        f"/items/{item.id}/return", data={"version": item.version, "reason": reason}
+    )
+    assert response.status_code == 302
+    item = _item(AWAITING)
+    assert item.status == Status.IN_PROGRESS and item.completed_on is None
+    assert item.updates[-1].note == reason
+    recipients = sorted(m["To"].addresses[0].addr_spec for m in smtp_sink.messages)
+    assert recipients == ["gao.feng@nanjing.example.com", "sun.min@nanjing.example.com"]
+    message = smtp_sink.messages[0]
+    assert message["Subject"] == f"Returned: {AWAITING}"
+    body = message.get_body(("plain",)).get_content()
+    assert reason in body and f"https://tracker.example.gov/items/{item.id}" in body
+
+
+def test_a_stale_form_gets_a_409_that_keeps_the_input_and_names_the_other_change(
+    client, login_as, app
+):
+    login_as("staff")
+    item = _item(OVERDUE)
+    stale_version = item.version
+    # A colleague of the same department saves first.
+    colleague = app.test_client()
+    colleague.post("/login", data={"email": "wang.lei@nanjing.example.com",
+                                   "password": "tracker-demo-2026"})  # fmt: skip
+    assert _report(colleague, item, progress=75, note="Colleague's update").status_code == 302
+    response = client.post(
+        f"/items/{item.id}/report",
+        data={"version": stale_version, "status": "at_risk", "progress": 62,
+              "note": "My words, typed with care"},
+    )  # fmt: skip
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "My words, typed with care" in html
+    assert "Wang Lei" in html and "item.reported" in html
+    item = _item(OVERDUE)
+    assert (item.progress, item.updates[-1].note) == (75, "Colleague's update")
+    assert f'name="version" type="hidden" value="{item.version}"' in html
+
+
+def test_a_milestone_can_be_marked_done_in_a_report(client, login_as):
+    login_as("other_staff")  # Sun Min
+    item = _item(MILESTONED)
+    milestone = next(m for m in item.milestones if m.done_on is None)
+    response = _report(client, item, progress=45, milestone=milestone.id, note="Registered.")
+    assert response.status_code == 302
+    assert db.session.get(Milestone, milestone.id).done_on is not None
+    assert _item(MILESTONED).updates[-1].milestone_id == milestone.id
+
+
+def test_evidence_files_are_checked_stored_and_served_only_as_attachments(client, login_as):
+    login_as("staff")
+    item = _item(OVERDUE)
+    for name, content, message in [
+        ("page.html", b"<script>alert(1)</script>", "Files of this type cannot be attached."),
+        ("empty.pdf", b"", "The file is empty."),
+    ]:
+        response = _report(client, item, evidence_file=(io.BytesIO(content), name), note="x")
+        assert response.status_code == 400
+        assert message in response.get_data(as_text=True)
+    assert _count(StatusUpdate, StatusUpdate.evidence_path.is_not(None)) == 0
+    pdf = b"%PDF-1.4 list of projects"
+    response = _report(client, item, evidence_file=(io.BytesIO(pdf), "项目清单.pdf"), note="List")
+    assert response.status_code == 302
+    update = _item(OVERDUE).updates[-1]
+    assert update.evidence_name == "项目清单.pdf"
+    download = client.get(f"/items/{item.id}/evidence/{update.id}")
+    assert download.status_code == 200 and download.data == pdf
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    assert download.headers["Content-Type"] == "application/octet-stream"
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    from tests.conftest import ACCOUNTS
+
+    client.post("/logout")
+    client.post("/login", data={"email": ACCOUNTS["other_staff"], "password": "tracker-demo-2026"})
+    assert client.get(f"/items/{item.id}/evidence/{update.id}").status_code == 404
+
+
+def test_a_too_large_file_is_refused_with_the_limit(client, login_as, app):
+    app.config["EVIDENCE_MAX_BYTES"] = 1024
+    login_as("staff")
+    item = _item(OVERDUE)
+    response = _report(client, item, evidence_file=(io.BytesIO(b"x" * 5000), "scan.pdf"))
+    assert response.status_code == 400
+    assert "The file is 5 KB; the limit is 1 KB." in response.get_data(as_text=True)
+
+
+def test_assigning_checks_the_department_and_is_audited(client, login_as):
+    login_as("supervisor")
+    item = _item(OVERDUE)
+    stb_person = db.session.scalar(select(User).where(User.email == "sun.min@nanjing.example.com"))
+    response = client.post(
+        f"/items/{item.id}/assign",
+        data={"version": item.version, "department": item.department_id,
+              "responsible": stb_person.id},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "must work in the chosen department" in response.get_data(as_text=True)
+    response = client.post(
+        f"/items/{item.id}/assign",
+        data={"version": item.version, "department": stb_person.department_id,
+              "responsible": stb_person.id},
+    )  # fmt: skip
+    assert response.status_code == 302
+    item = _item(OVERDUE)
+    assert item.responsible == stb_person
+    assert _count(AuditEvent, AuditEvent.action == "item.assigned") == 1
+
+
+def test_schedule_keeps_dates_in_order_and_milestones_inside(client, login_as):
+    login_as("supervisor")
+    item = _item(MILESTONED)
+    fields = {"version": item.version, "title": item.title}
+    response = client.post(
+        f"/items/{item.id}/schedule",
+        data={**fields, "start_on": "2026-05-01", "due_on": "2026-04-01"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "The due date cannot be before the start date." in html
+    assert 'value="2026-05-01"' in html
+    response = client.post(
+        f"/items/{item.id}/schedule",
+        data={**fields, "start_on": "2026-01-01", "due_on": "2026-12-31",
+              "milestones-0-title": "Far too late", "milestones-0-due_on": "2027-06-01"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "must fall between" in response.get_data(as_text=True)
+    response = client.post(
+        f"/items/{item.id}/schedule",
+        data={**fields, "title": "Set up three R&D institutions", "start_on": "2026-01-01",
+              "due_on": "2026-12-31", "milestones-0-title": "Site chosen",
+              "milestones-0-due_on": "2026-03-01", "milestones-0-weight": "2"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    item = db.session.get(ActionItem, item.id)
+    assert item.title == "Set up three R&D institutions"
+    assert [(m.title, m.weight) for m in item.milestones] == [("Site chosen", 2)]
+
+
+def test_bulk_reassignment_moves_open_items(client, login_as):
+    login_as("supervisor")
+    item = _item(MILESTONED)
+    department = item.department
+    zhou = db.session.scalar(select(User).where(User.email == "zhou.jie@nanjing.example.com"))
+    open_items = _count(
+        ActionItem,
+        ActionItem.responsible_id == item.responsible_id,
+        ActionItem.status.in_(["not_started", "in_progress", "at_risk", "blocked",
+                               "awaiting_verification"]),
+    )  # fmt: skip
+    response = client.post(
+        f"/departments/{department.id}/reassign",
+        data={"old": item.responsible_id, "new": zhou.id},
+    )
+    assert response.status_code == 302
+    assert _count(ActionItem, ActionItem.responsible_id == zhou.id) >= open_items
+    assert _item(MILESTONED).responsible == zhou

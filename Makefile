@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint test-postgres clean
+.PHONY: run test lint test-postgres browser clean
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,13 +27,20 @@ run: $(VENV)/.installed-run
 	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl-C stops)"
 	TRACKER_SCHEDULER=$${TRACKER_SCHEDULER:-in-process} $(BIN)/tracker run --host 127.0.0.1 --port $(PORT)
 
+## Browser tests drive Debian's Chromium: Playwright cannot download its own browser here.
+browser:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
 ## Lint and run the whole test suite (SQLite; set TEST_DATABASE_URL for PostgreSQL).
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test browser
 	$(BIN)/ruff check .
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## The whole suite against the PostgreSQL server on 127.0.0.1:5432 (a throwaway database).
-test-postgres: $(VENV)/.installed-test
+test-postgres: $(VENV)/.installed-test browser
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres} \
 		$(BIN)/pytest $(PYTEST_ARGS)
 

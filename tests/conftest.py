@@ -209,7 +209,7 @@ def make_item(app):
             sentence_start=0,
             sentence_end=12,
         )
-        item = ActionItem(directive=directive, city=city, title=f"Item {n}", **fields)
+        item = ActionItem(directive=directive, city=city, **{"title": f"Item {n}", **fields})
         db.session.add(item)
         db.session.flush()
         return item

@@ -139,7 +139,7 @@ def test_a_stale_form_gets_a_409_that_keeps_the_input_and_names_the_other_change
     html = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "My words, typed with care" in html
-    assert "Wang Lei" in html and "item.reported" in html
+    assert "Wang Lei" in html and "Reported progress" in html
     item = _item(OVERDUE)
     assert (item.progress, item.updates[-1].note) == (75, "Colleague's update")
     assert f'name="version" type="hidden" value="{item.version}"' in html
@@ -263,3 +263,26 @@ def test_bulk_reassignment_moves_open_items(client, login_as):
     assert response.status_code == 302
     assert _count(ActionItem, ActionItem.responsible_id == zhou.id) >= open_items
     assert _item(MILESTONED).responsible == zhou
+
+
+def test_item_pages_use_a_fixed_number_of_statements(client, login_as, count_queries, make_item):
+    """No N+1: adding items, updates and milestones does not add queries to the pages."""
+    login_as("supervisor")
+    item = _item(OVERDUE)
+
+    def measure():
+        with count_queries() as statements:
+            assert client.get("/my").status_code == 200
+            assert client.get(f"/items/{item.id}").status_code == 200
+        return len(statements)
+
+    small = measure()
+    for n in range(15):
+        extra = make_item(city=item.city, due_on=item.due_on, title=f"Extra {n}")
+        extra.milestones = [Milestone(title=f"M{n}", due_on=item.due_on, position=1)]
+        db.session.add(
+            StatusUpdate(item=item, author=item.responsible, to_status=Status.AT_RISK,
+                         to_progress=60, note=f"note {n}")
+        )  # fmt: skip
+    db.session.commit()
+    assert measure() == small

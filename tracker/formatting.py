@@ -9,7 +9,7 @@ from flask_babel import format_datetime as babel_datetime
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from .labels import STATUS_LABELS
+from .labels import STATUS_LABELS, action_label
 from .models import Priority, Status
 
 PRIORITY_LABELS = {
@@ -33,6 +33,7 @@ FILTERS = {
     "format_datetime": format_datetime,
     "status_label": lambda status: STATUS_LABELS[Status(status)],
     "priority_label": lambda priority: PRIORITY_LABELS[Priority(priority)],
+    "action_label": action_label,
 }
 
 __all__ = ["FILTERS", "get_locale"]

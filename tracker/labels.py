@@ -13,3 +13,22 @@ STATUS_LABELS = {
     Status.DONE: _l("Done"),
     Status.CANCELLED: _l("Cancelled"),
 }
+
+ACTION_LABELS = {
+    "item.seeded": _l("Created from the seed plan"),
+    "item.drafted": _l("Drafted from the speech"),
+    "item.reported": _l("Reported progress"),
+    "item.submitted": _l("Submitted for verification"),
+    "item.withdrawn": _l("Withdrew the submission"),
+    "item.returned": _l("Returned to the owners"),
+    "item.verified": _l("Verified and closed"),
+    "item.cancelled": _l("Cancelled"),
+    "item.assigned": _l("Assigned"),
+    "item.scheduled": _l("Changed title, dates or milestones"),
+}
+
+
+def action_label(action: str) -> str:
+    """A readable name for an audit action; unknown ones show as recorded."""
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action

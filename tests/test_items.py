@@ -233,16 +233,38 @@ def test_schedule_keeps_dates_in_order_and_milestones_inside(client, login_as):
     )  # fmt: skip
     assert response.status_code == 400
     assert "must fall between" in response.get_data(as_text=True)
+    # The form as the page renders it: the three milestones, then a new row.
+    reached, first, last = item.milestones
+    reached_id, reached_title, reached_on = reached.id, reached.title, reached.done_on
+    first_id, first_due, last_id = first.id, first.due_on, last.id
+    rows = {}
+    for index, m in enumerate(item.milestones):
+        rows |= {f"milestones-{index}-milestone_id": m.id, f"milestones-{index}-title": m.title,
+                 f"milestones-{index}-due_on": m.due_on.isoformat(),
+                 f"milestones-{index}-weight": m.weight}  # fmt: skip
+    span = {"start_on": item.start_on.isoformat(), "due_on": item.due_on.isoformat()}
     response = client.post(
         f"/items/{item.id}/schedule",
-        data={**fields, "title": "Set up three R&D institutions", "start_on": "2026-01-01",
-              "due_on": "2026-12-31", "milestones-0-title": "Site chosen",
-              "milestones-0-due_on": "2026-03-01", "milestones-0-weight": "2"},
+        data={**fields, **span, **rows, "milestones-0-remove": "y"},
+    )
+    assert response.status_code == 400
+    assert "cannot be removed" in response.get_data(as_text=True)
+    response = client.post(
+        f"/items/{item.id}/schedule",
+        data={**fields, **span, **rows, "title": "Set up three R&D institutions",
+              "milestones-1-title": "First institution registered and staffed",
+              "milestones-2-remove": "y", "milestones-3-title": "Site chosen",
+              "milestones-3-due_on": first_due.isoformat(), "milestones-3-weight": "2"},
     )  # fmt: skip
     assert response.status_code == 302
     item = db.session.get(ActionItem, item.id)
     assert item.title == "Set up three R&D institutions"
-    assert [(m.title, m.weight) for m in item.milestones] == [("Site chosen", 2)]
+    assert [(m.id, m.title, m.weight, m.done_on) for m in item.milestones] == [
+        (reached_id, reached_title, 1, reached_on),  # kept with its done date
+        (first_id, "First institution registered and staffed", 1, None),
+        (item.milestones[2].id, "Site chosen", 2, None),
+    ]
+    assert db.session.get(Milestone, last_id) is None
 
 
 def test_bulk_reassignment_moves_open_items(client, login_as):

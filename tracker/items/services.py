@@ -203,11 +203,18 @@ def assign(
 
 @dataclass
 class MilestoneChange:
+    """One row of the milestone form: an existing milestone (id) or a new one; a row with
+    neither id nor title is blank and ignored."""
+
     id: int | None
     title: str
     due_on: date | None
     weight: int = 1
     remove: bool = False
+
+    @property
+    def blank(self) -> bool:
+        return self.id is None and not self.title
 
 
 def schedule(
@@ -224,7 +231,16 @@ def schedule(
     errors = {}
     if start_on and due_on and due_on < start_on:
         errors["due_on"] = _("The due date cannot be before the start date.")
+    done = {m.id for m in item.milestones if m.done_on is not None}
     for index, change in enumerate(milestones):
+        if change.blank:
+            continue
+        if not change.remove and not change.title:
+            errors[f"milestones-{index}-title"] = _("Give the milestone a title.")
+        if change.remove and change.id in done:
+            errors[f"milestones-{index}-remove"] = _(
+                "A milestone that was reached stays in the item's history; it cannot be removed."
+            )
         if change.remove or not change.due_on:
             continue
         if (start_on and change.due_on < start_on) or (due_on and change.due_on > due_on):
@@ -233,23 +249,9 @@ def schedule(
             )
     if errors:
         raise Invalid(errors)
-    existing = {m.id: m for m in item.milestones}
     before = {"title": item.title, "start_on": _iso(item.start_on), "due_on": _iso(item.due_on)}
     item.title, item.start_on, item.due_on = title.strip(), start_on, due_on
-    kept = []
-    for change in milestones:
-        milestone = existing.get(change.id) if change.id else None
-        if change.remove:
-            continue
-        if milestone is None:
-            milestone = Milestone(item=item)
-        milestone.title = change.title
-        milestone.due_on = change.due_on
-        milestone.weight = change.weight
-        kept.append(milestone)
-    for position, milestone in enumerate(kept, start=1):
-        milestone.position = position
-    item.milestones = kept
+    _apply_milestone_changes(item, milestones)
     db.session.flush()
     audit.record(
         "item.scheduled",
@@ -258,8 +260,29 @@ def schedule(
         version=item.version,
         before=before,
         after={"title": item.title, "start_on": _iso(start_on), "due_on": _iso(due_on)},
-        milestones=len(kept),
+        milestones=len(item.milestones),
     )
+
+
+def _apply_milestone_changes(item: ActionItem, changes: list[MilestoneChange]) -> None:
+    """Update, remove or add milestones as the changes say; milestones they do not mention
+    stay as they are."""
+    by_id = {m.id: m for m in item.milestones}
+    removed = {c.id for c in changes if c.remove and c.id in by_id}
+    kept = [m for m in item.milestones if m.id not in removed]
+    for change in changes:
+        if change.remove or change.blank:
+            continue
+        milestone = by_id.get(change.id) if change.id else None
+        if milestone is None:
+            milestone = Milestone()
+            kept.append(milestone)
+        milestone.title = change.title
+        milestone.due_on = change.due_on
+        milestone.weight = change.weight
+    for position, milestone in enumerate(kept, start=1):
+        milestone.position = position
+    item.milestones = kept
 
 
 def reassign_department(department: Department, actor: User, old: User, new: User) -> int:

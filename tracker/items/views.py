@@ -182,7 +182,7 @@ def schedule(item_id: int):
         for milestone in item.milestones:
             form.milestones.append_entry(
                 {
-                    "id": milestone.id,
+                    "milestone_id": milestone.id,
                     "title": milestone.title,
                     "due_on": milestone.due_on,
                     "weight": milestone.weight,
@@ -201,7 +201,6 @@ def schedule(item_id: int):
                 remove=entry.remove.data,
             )
             for entry in form.milestones
-            if entry.milestone_id.data or (entry.title.data or "").strip()
         ]
         services.schedule(
             item,

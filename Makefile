@@ -25,7 +25,7 @@ run: $(VENV)/.installed-run
 	$(BIN)/tracker db upgrade
 	$(BIN)/tracker seed
 	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl-C stops)"
-	TRACKER_SCHEDULER=$${TRACKER_SCHEDULER:-in-process} $(BIN)/tracker run --host 127.0.0.1 --port $(PORT)
+	TRACKER_SCHEDULER=$${TRACKER_SCHEDULER:-in-process} $(BIN)/tracker serve --host 127.0.0.1 --port $(PORT)
 
 ## Browser tests drive Debian's Chromium: Playwright cannot download its own browser here.
 browser:

@@ -44,18 +44,26 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth
     from .items.views import bp as items
     from .overview.views import bp as overview
+    from .reminders.views import bp as reminders
     from .speeches.views import bp as speeches
 
-    for blueprint in (auth, items, overview, speeches):
+    for blueprint in (auth, items, overview, reminders, speeches):
         app.register_blueprint(blueprint)
 
 
 def register_cli(app: Flask) -> None:
+    from .reminders.cli import reminders_group, scheduler_command, serve_command
     from .seeding.cli import seed_command
     from .speeches.cli import import_speech_command
 
-    app.cli.add_command(seed_command)
-    app.cli.add_command(import_speech_command)
+    for command in (
+        seed_command,
+        import_speech_command,
+        reminders_group,
+        scheduler_command,
+        serve_command,
+    ):
+        app.cli.add_command(command)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -59,6 +59,11 @@ def require_supervisor(user: User) -> None:
         abort(403)
 
 
+def require_admin(user: User) -> None:
+    if user.role != Role.ADMIN:
+        abort(403)
+
+
 def related_city_ids(user: User) -> set[int]:
     """The user's city scope plus the city it belongs to (Haining's staff follow Jiaxing's
     speeches)."""

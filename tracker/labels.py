@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from .models import Status
+from .models import LineReason, ReminderState, Status
 
 STATUS_LABELS = {
     Status.NOT_STARTED: _l("Not started"),
@@ -32,3 +32,20 @@ def action_label(action: str) -> str:
     """A readable name for an audit action; unknown ones show as recorded."""
     label = ACTION_LABELS.get(action)
     return str(label) if label is not None else action
+
+
+REASON_LABELS = {
+    LineReason.DUE_SOON: _l("Due soon"),
+    LineReason.DUE_TODAY: _l("Due today"),
+    LineReason.OVERDUE: _l("Overdue"),
+    LineReason.ESCALATION: _l("Escalated"),
+    LineReason.STALE: _l("No update for a while"),
+}
+
+STATE_LABELS = {
+    ReminderState.PENDING: _l("Waiting to be sent"),
+    ReminderState.SENDING: _l("Being sent"),
+    ReminderState.SENT: _l("Sent"),
+    ReminderState.FAILED: _l("Failed"),
+    ReminderState.CANCELLED: _l("Not needed any more"),
+}

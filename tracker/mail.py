@@ -34,7 +34,7 @@ def compose(
     message["Subject"] = _header(subject)
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = formataddr((_header(name or ""), to))
-    message["Message-ID"] = message_id or make_msgid(domain=_sender_domain())
+    message["Message-ID"] = message_id or make_msgid(domain=sender_domain())
     message.set_content(render_template(f"email/{template}.txt", **ctx))
     message.add_alternative(render_template(f"email/{template}.html", **ctx), subtype="html")
     return message
@@ -77,7 +77,7 @@ def _header(value: str) -> str:
     return _UNSAFE_HEADER.sub(" ", value).strip()
 
 
-def _sender_domain() -> str:
+def sender_domain() -> str:
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
     domain = sender.rsplit("@", 1)[-1].strip(" >")
     return domain or "localhost"

@@ -16,6 +16,7 @@ from ..models import (
     Directive,
     Milestone,
     Reminder,
+    ReminderLine,
     Role,
     Status,
     StatusUpdate,
@@ -106,7 +107,7 @@ class ItemPage:
     light: Light
     updates: list[StatusUpdate]
     audit_events: list[AuditEvent]
-    reminders: list[Reminder]
+    reminders: list[ReminderLine]
 
 
 def item_page(item_id: int, user: User, today: date, amber_days: int) -> ItemPage | None:
@@ -133,7 +134,7 @@ def item_page(item_id: int, user: User, today: date, amber_days: int) -> ItemPag
         .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
     ).all()
     audit_events: list[AuditEvent] = []
-    reminders: list[Reminder] = []
+    reminders: list[ReminderLine] = []
     if user.role != Role.STAFF:
         audit_events = db.session.scalars(
             select(AuditEvent)
@@ -142,9 +143,13 @@ def item_page(item_id: int, user: User, today: date, amber_days: int) -> ItemPag
             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         ).all()
         reminders = db.session.scalars(
-            select(Reminder)
-            .options(joinedload(Reminder.recipient))
-            .where(Reminder.item_id == item.id)
-            .order_by(Reminder.created_at.desc())
+            select(ReminderLine)
+            .join(ReminderLine.reminder)
+            .options(
+                joinedload(ReminderLine.reminder).joinedload(Reminder.recipient),
+                joinedload(ReminderLine.milestone),
+            )
+            .where(ReminderLine.item_id == item.id)
+            .order_by(Reminder.period_on.desc(), ReminderLine.id.desc())
         ).all()
     return ItemPage(item, traffic_light(item, today, amber_days), updates, audit_events, reminders)

@@ -8,7 +8,7 @@ from .auth import PasswordReset, UserSession, token_digest
 from .base import Base, utcnow
 from .items import ActionItem, Milestone, Priority, Status, StatusUpdate, item_co_owners
 from .org import City, Department, Role, User
-from .outbox import Reminder, ReminderKind, ReminderState
+from .outbox import LineReason, Reminder, ReminderKind, ReminderLine, ReminderState, SchedulerLease
 from .speeches import Directive, Speech
 
 APPEND_ONLY = (StatusUpdate, AuditEvent)
@@ -33,13 +33,16 @@ __all__ = [
     "City",
     "Department",
     "Directive",
+    "LineReason",
     "Milestone",
     "PasswordReset",
     "Priority",
     "Reminder",
     "ReminderKind",
+    "ReminderLine",
     "ReminderState",
     "Role",
+    "SchedulerLease",
     "Speech",
     "Status",
     "StatusUpdate",

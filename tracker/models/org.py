@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, enum_type, utcnow
@@ -78,6 +78,12 @@ class User(UserMixin, Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     receives_digest: Mapped[bool] = mapped_column(Boolean, default=True)
+    # On leave until this day (inclusive): reminders go to the delegate instead.
+    reminders_paused_until: Mapped[date | None] = mapped_column(Date)
+    delegate_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The last day (in the user's time zone) reminders were planned for; planning catches up
+    # from here, so a day the scheduler was down loses nothing.
+    reminders_planned_on: Mapped[date | None] = mapped_column(Date)
     # Consecutive failed sign-ins, and the lockout they caused.
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -85,6 +91,7 @@ class User(UserMixin, Base):
 
     city: Mapped[City | None] = relationship()
     department: Mapped[Department | None] = relationship()
+    delegate: Mapped[User | None] = relationship(remote_side=[id])
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

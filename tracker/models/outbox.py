@@ -1,4 +1,5 @@
-"""The reminder outbox: one row per message that must be sent, unique by its idempotency key."""
+"""The reminder outbox: one row per email that must be sent, unique by its idempotency key,
+with the lines (item or milestone, and why) it lists; and the scheduler's leader lease."""
 
 from __future__ import annotations
 
@@ -14,13 +15,8 @@ from .org import User
 
 
 class ReminderKind(StrEnum):
-    DUE_SOON = "due_soon"
-    DUE_TODAY = "due_today"
-    OVERDUE = "overdue"
-    ESCALATION = "escalation"
-    STALE = "stale"
-    DIGEST = "digest"
-    ASSIGNMENT = "assignment"
+    DAILY = "daily"  # one email a day: everything that needs the recipient
+    DIGEST = "digest"  # weekly board of a supervisor's city
 
 
 class ReminderState(StrEnum):
@@ -31,28 +27,85 @@ class ReminderState(StrEnum):
     CANCELLED = "cancelled"
 
 
+class LineReason(StrEnum):
+    DUE_SOON = "due_soon"
+    DUE_TODAY = "due_today"
+    OVERDUE = "overdue"
+    ESCALATION = "escalation"
+    STALE = "stale"
+
+
 class Reminder(Base):
     __tablename__ = "reminders"
-    __table_args__ = (Index("ix_reminders_state_next_attempt", "state", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_reminders_state_next_attempt", "state", "next_attempt_at"),
+        Index("ix_reminders_recipient_period", "recipient_id", "period_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # (kind, target, recipient, period): planning the same message twice inserts nothing.
+    # kind:recipient:period: at most one daily email per recipient and day.
     key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[ReminderKind] = mapped_column(enum_type(ReminderKind, "kind"))
-    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    item_id: Mapped[int | None] = mapped_column(ForeignKey("action_items.id"), index=True)
-    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestones.id"))
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     period_on: Mapped[date] = mapped_column(Date)
     state: Mapped[ReminderState] = mapped_column(
-        enum_type(ReminderState, "state"), default="pending"
+        enum_type(ReminderState, "state"), default=ReminderState.PENDING
     )
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A sender's claim; another sender may take the row over once it has expired.
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     recipient: Mapped[User] = relationship()
-    item: Mapped[ActionItem | None] = relationship()
+    lines: Mapped[list[ReminderLine]] = relationship(
+        back_populates="reminder", order_by="ReminderLine.id"
+    )
+
+
+class ReminderLine(Base):
+    """One thing a recipient must be told: an item (or one of its milestones) and why.
+
+    Planning inserts lines with a unique key (reason, item, milestone, recipient, day), so
+    planning twice adds nothing. The sender gathers a recipient's waiting lines into that
+    day's email (`reminder_id`), checks each again, and drops what no longer applies.
+    """
+
+    __tablename__ = "reminder_lines"
+    __table_args__ = (Index("ix_reminder_lines_recipient_reminder", "recipient_id", "reminder_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("action_items.id"), index=True)
+    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestones.id"))
+    reason: Mapped[LineReason] = mapped_column(enum_type(LineReason, "reason"))
+    # Days left before the due date (negative: days overdue), or days without an update.
+    days: Mapped[int]
+    # Whose item it is, when the recipient gets it as a delegate or as a supervisor.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    planned_on: Mapped[date] = mapped_column(Date)
+    reminder_id: Mapped[int | None] = mapped_column(ForeignKey("reminders.id"), index=True)
+    # Checked again before sending and found no longer needed (item closed or reassigned).
+    dropped: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    reminder: Mapped[Reminder | None] = relationship(back_populates="lines")
+    recipient: Mapped[User] = relationship(foreign_keys=[recipient_id])
+    item: Mapped[ActionItem] = relationship()
     milestone: Mapped[Milestone | None] = relationship()
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+
+
+class SchedulerLease(Base):
+    """The one active scheduler: whoever holds an unexpired lease is the leader."""
+
+    __tablename__ = "scheduler_leases"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(128))
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_tick_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,148 @@
+"""Operator commands: `tracker reminders plan|send|replay`, `tracker scheduler`, `tracker serve`."""
+
+from __future__ import annotations
+
+import signal
+from collections import Counter
+from datetime import date, datetime, time, timedelta
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from ..clock import office_zone
+from ..extensions import db
+from ..models import utcnow
+from .lease import holder_name
+from .planning import plan_due
+from .sending import send_due
+
+DAY = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def end_of(day: date) -> datetime:
+    """Late on `day` in the office's time zone: every reminder of that day is due by then."""
+    return datetime.combine(day, time(23, 0), office_zone())
+
+
+@click.group("reminders")
+def reminders_group() -> None:
+    """Plan and send reminder emails by hand (the scheduler does this every 15 minutes)."""
+
+
+@reminders_group.command("plan")
+@click.option("--today", type=DAY, help="Plan as of this day (YYYY-MM-DD) instead of now.")
+@click.option("--dry-run", is_flag=True, help="Show who would get what; write nothing.")
+@with_appcontext
+def plan_command(today, dry_run: bool) -> None:
+    """Plan the reminders due up to now (or up to the end of --today)."""
+    now = end_of(today.date()) if today else utcnow()
+    plan = plan_due(now, dry_run=dry_run)
+    if dry_run:
+        db.session.rollback()
+        by_recipient: dict = {}
+        for line in plan.lines:
+            by_recipient.setdefault(line.recipient, []).append(line)
+        for recipient, lines in sorted(by_recipient.items(), key=lambda kv: kv[0].email):
+            click.echo(f"{recipient.name} <{recipient.email}>")
+            for line in sorted(lines, key=lambda x: x.days):
+                on_behalf = f" [for {line.owner.name}]" if line.owner else ""
+                milestone = f" (milestone {line.milestone_id})" if line.milestone_id else ""
+                click.echo(
+                    f"  {line.reason:<10} {line.days:>4}d  {line.item.title}{milestone}{on_behalf}"
+                )
+        for user, week in plan.digests:
+            click.echo(f"{user.name} <{user.email}>\n  weekly digest for the week of {week}")
+        click.echo(
+            f"Dry run: {len(plan.lines)} lines for {len(by_recipient)} recipients, "
+            f"{len(plan.digests)} digests; nothing written."
+        )
+        return
+    db.session.commit()
+    reasons = Counter(str(line.reason) for line in plan.lines)
+    summary = ", ".join(f"{n} {reason}" for reason, n in sorted(reasons.items())) or "nothing new"
+    click.echo(f"Planned: {summary}; {len(plan.digests)} digests.")
+
+
+@reminders_group.command("send")
+@click.option("--today", type=DAY, help="Send as of the end of this day instead of now.")
+@with_appcontext
+def send_command(today) -> None:
+    """Send the reminders that are due, with retries and backoff."""
+    now = end_of(today.date()) if today else utcnow()
+    report = send_due(now, holder_name())
+    click.echo(
+        f"Sent {report.sent}, to retry {report.retried}, failed {report.failed}, "
+        f"not needed {report.cancelled}"
+        + ("; stopped early: the mail server fails" if report.stopped_early else "")
+    )
+
+
+@reminders_group.command("replay")
+@click.option("--from", "start", type=DAY, required=True)
+@click.option("--to", "end", type=DAY, required=True)
+@with_appcontext
+def replay_command(start, end) -> None:
+    """Plan and send day by day over a period, as the scheduler would have (for testing)."""
+    day = start.date()
+    if end.date() < day:
+        raise click.BadParameter("--to is before --from")
+    while day <= end.date():
+        now = end_of(day)
+        plan_due(now)
+        db.session.commit()
+        report = send_due(now, "replay")
+        click.echo(f"{day}: sent {report.sent}, to retry {report.retried}, failed {report.failed}")
+        day += timedelta(days=1)
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run the scheduler in the foreground (one per deployment; a second one stands by)."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    from .scheduler import Runner, install
+
+    runner = Runner(current_app._get_current_object())
+    scheduler = BlockingScheduler(timezone="UTC")
+    install(scheduler, runner)
+
+    def stop(*_args) -> None:
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    click.echo(f"Scheduler {runner.holder} started (UTC); Ctrl-C stops it.")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        runner.stop()
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def serve_command(host: str, port: int) -> None:
+    """Development server, with the scheduler in-process when TRACKER_SCHEDULER=in-process."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from werkzeug.serving import run_simple
+
+    from .scheduler import Runner, install
+
+    app = current_app._get_current_object()
+    runner = None
+    if app.config["TRACKER_SCHEDULER"] == "in-process":
+        runner = Runner(app)
+        scheduler = BackgroundScheduler(timezone="UTC")
+        install(scheduler, runner)
+        scheduler.start()
+        click.echo("Scheduler running in this process (TRACKER_SCHEDULER=in-process).")
+    try:
+        run_simple(host, port, app, use_reloader=False, threaded=True)
+    finally:
+        if runner is not None:
+            scheduler.shutdown(wait=False)
+            runner.stop()

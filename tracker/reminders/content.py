@@ -1,0 +1,134 @@
+"""The reminder emails: the daily list of what needs the recipient, and the weekly digest."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from ..access import visible_items
+from ..clock import office_zone
+from ..extensions import db
+from ..items.rules import OPEN
+from ..mail import compose, external_url, sender_domain
+from ..models import ActionItem, LineReason, Reminder, ReminderLine, Status, StatusUpdate
+
+
+def message_id(reminder: Reminder) -> str:
+    """Stable per outbox row: a message sent twice after a crash carries the same id."""
+    return f"<reminder-{reminder.id}.{reminder.key.replace(':', '-')}@{sender_domain()}>"
+
+
+def _due_of(line: ReminderLine):
+    due = line.milestone.due_on if line.milestone else line.item.due_on
+    return (due is None, due, line.item.title)
+
+
+def compose_daily(reminder: Reminder, lines: list[ReminderLine], reminded: dict[int, int]):
+    """One email: every item and milestone that needs the recipient, by due date."""
+    own = sorted((x for x in lines if x.reason != LineReason.ESCALATION), key=_due_of)
+    escalated = sorted((x for x in lines if x.reason == LineReason.ESCALATION), key=_due_of)
+    overdue = sum(1 for x in lines if x.days < 0 and x.reason != LineReason.STALE)
+    count = len({x.item_id for x in lines})
+    subject = ngettext(
+        "Policy Tracker: %(num)d item needs you", "Policy Tracker: %(num)d items need you", count
+    )
+    if overdue:
+        subject += " " + ngettext("(%(num)d overdue)", "(%(num)d overdue)", overdue)
+    recipient = reminder.recipient
+    links = {
+        x.item_id: external_url("items.detail", item_id=x.item_id, _anchor="report-h")
+        for x in lines
+    }
+    return compose(
+        recipient.email,
+        recipient.name,
+        subject,
+        "reminder_daily",
+        message_id=message_id(reminder),
+        recipient=recipient,
+        own=own,
+        escalated=escalated,
+        reminded=reminded,
+        links=links,
+        describe=describe,
+    )
+
+
+def describe(line: ReminderLine) -> str:
+    """What the line says about its item, in a sentence."""
+    days = line.days
+    if line.reason == LineReason.STALE:
+        return ngettext(
+            "No update for %(num)d day: please report.",
+            "No update for %(num)d days: please report.",
+            days,
+        )
+    if line.reason == LineReason.ESCALATION:
+        return ngettext("Overdue by %(num)d day.", "Overdue by %(num)d days.", -days)
+    if days > 0:
+        return ngettext("Due in %(num)d day.", "Due in %(num)d days.", days)
+    if days == 0:
+        return _("Due today.")
+    return ngettext("Overdue by %(num)d day.", "Overdue by %(num)d days.", -days)
+
+
+def compose_digest(reminder: Reminder, now: datetime) -> EmailMessage:
+    """The weekly board of the supervisor's city: counts, what turned red, what is stale,
+    the most overdue items."""
+    supervisor = reminder.recipient
+    today = now.astimezone(office_zone()).date()
+    scope = visible_items(supervisor)
+    counts = dict(
+        db.session.execute(
+            select(ActionItem.status, func.count()).where(scope).group_by(ActionItem.status)
+        ).all()
+    )
+    open_items = select(ActionItem).where(scope, ActionItem.status.in_(OPEN))
+    turned_red = db.session.scalars(
+        open_items.where(
+            ActionItem.due_on >= today - timedelta(days=7), ActionItem.due_on < today
+        ).order_by(ActionItem.due_on)
+    ).all()
+    most_overdue = db.session.scalars(
+        open_items.where(ActionItem.due_on < today)
+        .options(joinedload(ActionItem.responsible))
+        .order_by(ActionItem.due_on)
+        .limit(5)
+    ).all()
+    last_update = (
+        select(StatusUpdate.item_id, func.max(StatusUpdate.created_at).label("at"))
+        .group_by(StatusUpdate.item_id)
+        .subquery()
+    )
+    stale_before = now - timedelta(days=14)
+    stale = db.session.scalars(
+        open_items.outerjoin(last_update, last_update.c.item_id == ActionItem.id)
+        .where(func.coalesce(last_update.c.at, ActionItem.created_at) < stale_before)
+        .order_by(ActionItem.due_on)
+    ).all()
+    links = {
+        item.id: external_url("items.detail", item_id=item.id)
+        for item in [*turned_red, *most_overdue, *stale]
+    }
+    return compose(
+        supervisor.email,
+        supervisor.name,
+        _(
+            "Policy Tracker: weekly digest for the week of %(day)s",
+            day=reminder.period_on.isoformat(),
+        ),
+        "reminder_digest",
+        message_id=message_id(reminder),
+        recipient=supervisor,
+        counts={status: counts.get(status, 0) for status in Status},
+        turned_red=turned_red,
+        most_overdue=most_overdue,
+        stale=stale,
+        links=links,
+        today=today,
+    )

@@ -1,0 +1,252 @@
+"""Planning: who must be told what today, written as outbox lines with unique keys.
+
+Runs over all active users and open items in a fixed number of queries. Each user's
+"today" and send hour are taken in their own time zone; each user's cursor
+(`reminders_planned_on`) makes a missed day be caught up rather than lost.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..clock import office_zone
+from ..database import insert_ignoring_duplicates
+from ..extensions import db
+from ..items.rules import OPEN
+from ..models import (
+    ActionItem,
+    City,
+    LineReason,
+    Reminder,
+    ReminderKind,
+    ReminderLine,
+    ReminderState,
+    Role,
+    StatusUpdate,
+    User,
+    utcnow,
+)
+from .policy import ReminderPolicy, current_policy
+from .rules import due_reason, escalates, stale, window
+
+
+@dataclass(frozen=True)
+class PlannedLine:
+    recipient: User
+    item: ActionItem
+    reason: LineReason
+    days: int
+    planned_on: date
+    milestone_id: int | None = None
+    owner: User | None = None
+
+    @property
+    def key(self) -> str:
+        milestone = self.milestone_id or "-"
+        return f"{self.reason}:{self.item.id}:{milestone}:{self.recipient.id}:{self.planned_on}"
+
+
+@dataclass
+class Plan:
+    lines: list[PlannedLine]
+    digests: list[tuple[User, date]]
+
+
+def user_day(user: User, now: datetime, policy: ReminderPolicy) -> date:
+    """The last day whose reminders are due for `user` at `now`: today in their time zone
+    once their send hour has come, else yesterday."""
+    local = now.astimezone(ZoneInfo(user.timezone) if user.timezone else office_zone())
+    return local.date() if local.hour >= policy.send_hour else local.date() - timedelta(days=1)
+
+
+def plan_due(now: datetime, *, dry_run: bool = False) -> Plan:
+    """Work out every reminder due up to `now` and, unless `dry_run`, insert it into the
+    outbox (ignoring what is already there) and advance the users' cursors. Flushes."""
+    policy = current_policy()
+    users = db.session.scalars(select(User).where(User.is_active)).all()
+    days = {
+        u.id: window(u.reminders_planned_on, user_day(u, now, policy), policy.catch_up_days)
+        for u in users
+    }
+    by_id = {u.id: u for u in users}
+    items = (
+        db.session.scalars(
+            select(ActionItem)
+            .options(
+                selectinload(ActionItem.co_owners),
+                selectinload(ActionItem.milestones),
+                joinedload(ActionItem.city),
+                joinedload(ActionItem.responsible),
+            )
+            .where(ActionItem.status.in_(OPEN))
+            .order_by(ActionItem.id)
+        )
+        .unique()
+        .all()
+    )
+    last_updates = _last_update_days(items)
+    supervisors = _supervisors_by_city(users)
+
+    lines: list[PlannedLine] = []
+    for item in items:
+        owners = [u for u in [item.responsible, *item.co_owners] if u is not None and u.is_active]
+        for owner in {o.id: o for o in owners}.values():
+            window_days = days.get(owner.id)
+            if not window_days:
+                continue
+            recipient = _route(owner, window_days[-1], by_id, required=False)
+            if recipient is None:
+                continue
+            lines += _owner_lines(item, owner, recipient, window_days, last_updates, policy)
+        if item.due_on is None:
+            continue
+        for supervisor in supervisors.get(item.city_id, []):
+            window_days = days.get(supervisor.id)
+            if window_days and escalates(item.due_on, window_days, policy):
+                recipient = _route(supervisor, window_days[-1], by_id, required=True)
+                late = (window_days[-1] - item.due_on).days
+                lines.append(
+                    PlannedLine(
+                        recipient,
+                        item,
+                        LineReason.ESCALATION,
+                        -late,
+                        window_days[-1],
+                        owner=item.responsible,
+                    )
+                )
+    digests = [
+        (u, day - timedelta(days=day.weekday()))
+        for u in users
+        if u.role != Role.STAFF and u.receives_digest
+        for day in days.get(u.id, [])
+        if day.weekday() == policy.digest_weekday
+    ]
+    plan = Plan(lines, digests)
+    if not dry_run:
+        _write(plan, days, now)
+    return plan
+
+
+def _owner_lines(item, owner, recipient, days, last_updates, policy) -> list[PlannedLine]:
+    on_behalf = owner if recipient.id != owner.id else None
+    planned_on = days[-1]
+    lines = []
+    if item.due_on is not None:
+        fired = due_reason(item.due_on, days, policy)
+        if fired:
+            lines.append(PlannedLine(recipient, item, *fired, planned_on, owner=on_behalf))
+    for milestone in item.milestones:
+        if milestone.done_on is None and milestone.due_on is not None:
+            fired = due_reason(milestone.due_on, days, policy)
+            if fired:
+                lines.append(
+                    PlannedLine(recipient, item, *fired, planned_on, milestone.id, on_behalf)
+                )
+    quiet_since = last_updates[item.id]
+    if stale(quiet_since, days, policy):
+        quiet = (planned_on - quiet_since).days
+        lines.append(
+            PlannedLine(recipient, item, LineReason.STALE, quiet, planned_on, owner=on_behalf)
+        )
+    return lines
+
+
+def _route(user: User, day: date, by_id: dict[int, User], *, required: bool) -> User | None:
+    """Who receives `user`'s reminders on `day`: their delegate while they are on leave.
+    On leave with no delegate, reminders pause, unless `required` (escalations)."""
+    if user.reminders_paused_until is None or user.reminders_paused_until < day:
+        return user
+    delegate = by_id.get(user.delegate_id) if user.delegate_id else None
+    if delegate is not None:
+        return delegate
+    return user if required else None
+
+
+def _last_update_days(items: list[ActionItem]) -> dict[int, date]:
+    """The day of each item's last status update (its creation if none), office time."""
+    zone = office_zone()
+    latest = dict(
+        db.session.execute(
+            select(StatusUpdate.item_id, func.max(StatusUpdate.created_at))
+            .where(StatusUpdate.item_id.in_([i.id for i in items]))
+            .group_by(StatusUpdate.item_id)
+        ).all()
+    )
+    result = {}
+    for item in items:
+        moment = latest.get(item.id) or item.created_at
+        if moment.tzinfo is None:  # SQLite returns aggregates without the column's type
+            moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+        result[item.id] = moment.astimezone(zone).date()
+    return result
+
+
+def _supervisors_by_city(users: list[User]) -> dict[int, list[User]]:
+    """Supervisors of each city: those of the city itself and of the city it belongs to."""
+    parents = dict(db.session.execute(select(City.id, City.parent_id)).all())
+    result: dict[int, list[User]] = defaultdict(list)
+    for user in users:
+        if user.role != Role.SUPERVISOR or user.city_id is None:
+            continue
+        for city_id, parent_id in parents.items():
+            if user.city_id in (city_id, parent_id):
+                result[city_id].append(user)
+    return result
+
+
+def _write(plan: Plan, days: dict[int, list[date]], now: datetime) -> None:
+    insert_ignoring_duplicates(
+        ReminderLine,
+        [
+            {
+                "key": line.key,
+                "recipient_id": line.recipient.id,
+                "item_id": line.item.id,
+                "milestone_id": line.milestone_id,
+                "reason": line.reason,
+                "days": line.days,
+                "owner_id": line.owner.id if line.owner else None,
+                "planned_on": line.planned_on,
+                "dropped": False,
+                "created_at": now,
+            }
+            for line in plan.lines
+        ],
+        ["key"],
+    )
+    insert_ignoring_duplicates(
+        Reminder,
+        [
+            {
+                "key": f"{ReminderKind.DIGEST}:{user.id}:{week}",
+                "kind": ReminderKind.DIGEST,
+                "recipient_id": user.id,
+                "period_on": week,
+                "state": ReminderState.PENDING,
+                "attempts": 0,
+                "created_at": utcnow(),
+            }
+            for user, week in plan.digests
+        ],
+        ["key"],
+    )
+    for user_id, window_days in days.items():
+        if window_days:
+            last = window_days[-1]
+            db.session.execute(
+                update(User)
+                .where(
+                    User.id == user_id,
+                    or_(User.reminders_planned_on.is_(None), User.reminders_planned_on < last),
+                )
+                .values(reminders_planned_on=last)
+                .execution_options(synchronize_session=False)
+            )
+    db.session.flush()

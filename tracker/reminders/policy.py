@@ -1,0 +1,35 @@
+"""The reminder rules' numbers, with the defaults of DESIGN.md; REMINDER_POLICY in the app's
+config overrides any of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+from flask import current_app
+
+
+@dataclass(frozen=True)
+class ReminderPolicy:
+    before_days: tuple[int, ...] = (7, 3, 1)  # days before a due date
+    on_the_day: bool = True
+    overdue_every: int = 2  # while overdue, every N days (from the first day late)
+    escalate_after: int = 3  # overdue by more than N days: the city's supervisors are told
+    escalate_every: int = 3
+    stale_after: int = 14  # no update for N days on an open item: a request to report
+    stale_every: int = 7
+    send_hour: int = 9  # local hour from which a recipient's daily email may go out
+    digest_weekday: int = 0  # Monday
+    max_attempts: int = 8
+    retry_base_seconds: int = 60  # backoff: base * 2^(attempt-1), plus up to 20% jitter
+    stop_after_failures: int = 3  # consecutive failures end a run early (server down)
+    claim_seconds: int = 300  # a sender's claim; after it, another sender may take over
+    catch_up_days: int = 31  # the longest gap planning catches up on
+
+
+def current_policy() -> ReminderPolicy:
+    overrides = current_app.config.get("REMINDER_POLICY") or {}
+    known = {f.name for f in fields(ReminderPolicy)}
+    unknown = set(overrides) - known
+    if unknown:
+        raise RuntimeError(f"REMINDER_POLICY has unknown settings: {', '.join(sorted(unknown))}")
+    return replace(ReminderPolicy(), **overrides)

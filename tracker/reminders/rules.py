@@ -1,0 +1,61 @@
+"""When a rule fires, for a window of days: pure functions, tested as tables.
+
+A window is the days since planning last ran for a recipient, up to and including today,
+so a day the scheduler was down is caught up: a threshold that fell in the gap still fires.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from ..models import LineReason
+from .policy import ReminderPolicy
+
+
+def window(last_planned: date | None, today: date, longest: int) -> list[date]:
+    """The days to evaluate: after `last_planned` up to `today` (just today the first time)."""
+    if last_planned is None or last_planned >= today:
+        return [today] if last_planned is None else []
+    start = max(last_planned + timedelta(days=1), today - timedelta(days=longest - 1))
+    return [start + timedelta(days=n) for n in range((today - start).days + 1)]
+
+
+def due_reason(
+    due: date, days: Sequence[date], policy: ReminderPolicy
+) -> tuple[LineReason, int] | None:
+    """For the owners of something due on `due`: a reminder if any day in the window hits a
+    threshold (7/3/1 days before, the day itself, every other day while overdue). The line
+    says how things stand on the last day of the window."""
+
+    def hits(left: int) -> bool:
+        if left > 0:
+            return left in policy.before_days
+        if left == 0:
+            return policy.on_the_day
+        return (-left - 1) % policy.overdue_every == 0
+
+    if not any(hits((due - day).days) for day in days):
+        return None
+    left = (due - days[-1]).days
+    if left > 0:
+        return LineReason.DUE_SOON, left
+    return (LineReason.DUE_TODAY, 0) if left == 0 else (LineReason.OVERDUE, left)
+
+
+def escalates(due: date, days: Sequence[date], policy: ReminderPolicy) -> bool:
+    """For supervisors: overdue by more than `escalate_after` days, on its own cadence."""
+    for day in days:
+        late = (day - due).days - policy.escalate_after
+        if late > 0 and (late - 1) % policy.escalate_every == 0:
+            return True
+    return False
+
+
+def stale(last_update: date, days: Sequence[date], policy: ReminderPolicy) -> bool:
+    """For owners: no update for `stale_after` days, asked again every `stale_every` days."""
+    for day in days:
+        quiet = (day - last_update).days - policy.stale_after
+        if quiet >= 0 and quiet % policy.stale_every == 0:
+            return True
+    return False

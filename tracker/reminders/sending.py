@@ -1,0 +1,293 @@
+"""Sending the outbox: claim, check again, send over SMTP outside any transaction, mark.
+
+Delivery is at-least-once. If a sender dies after the SMTP server accepted a message but
+before it recorded that, its claim expires and another sender sends the message again with
+the same Message-ID (derived from the outbox id), so mail clients can tell it is the same
+message. The other choice, at-most-once, could lose a reminder, which is worse here.
+"""
+
+from __future__ import annotations
+
+import random
+import smtplib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import joinedload
+
+from ..clock import office_zone
+from ..database import insert_ignoring_duplicates
+from ..extensions import db
+from ..items.rules import OPEN
+from ..mail import deliver
+from ..models import (
+    ActionItem,
+    LineReason,
+    Reminder,
+    ReminderKind,
+    ReminderLine,
+    ReminderState,
+    Role,
+    User,
+)
+from .content import compose_daily, compose_digest
+from .policy import ReminderPolicy, current_policy
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    stopped_early: bool = False
+
+
+def send_due(now: datetime, sender: str) -> SendReport:
+    """Gather waiting lines into today's emails, then send every message that is due."""
+    policy = current_policy()
+    open_daily_messages(now, policy)
+    report = SendReport()
+    claimed = claim(now, sender, policy)
+    consecutive_failures = 0
+    for position, reminder_id in enumerate(claimed):
+        message = prepare(reminder_id, sender, now)
+        if message is None:
+            report.cancelled += 1
+            continue
+        try:
+            deliver(message)
+        except smtplib.SMTPResponseException as error:
+            permanent = 500 <= error.smtp_code < 600
+            _record_failure(reminder_id, sender, now, policy, error, permanent, report)
+        except (smtplib.SMTPException, OSError) as error:
+            _record_failure(reminder_id, sender, now, policy, error, False, report)
+        else:
+            mark_sent(reminder_id, sender, now)
+            report.sent += 1
+            consecutive_failures = 0
+            continue
+        consecutive_failures += 1
+        if consecutive_failures >= policy.stop_after_failures:
+            report.stopped_early = True
+            _release(claimed[position + 1 :], sender)
+            break
+    return report
+
+
+def open_daily_messages(now: datetime, policy: ReminderPolicy) -> None:
+    """One daily message per recipient with waiting lines whose send hour has come; if
+    today's was sent already, the lines wait for tomorrow's."""
+    waiting = db.session.scalars(
+        select(User).where(
+            User.id.in_(
+                select(ReminderLine.recipient_id).where(
+                    ReminderLine.reminder_id.is_(None), ReminderLine.dropped.is_(False)
+                )
+            )
+        )
+    ).all()
+    rows = []
+    for user in waiting:
+        local = now.astimezone(ZoneInfo(user.timezone) if user.timezone else office_zone())
+        if local.hour < policy.send_hour:
+            continue
+        rows.append(
+            {
+                "key": f"{ReminderKind.DAILY}:{user.id}:{local.date()}",
+                "kind": ReminderKind.DAILY,
+                "recipient_id": user.id,
+                "period_on": local.date(),
+                "state": ReminderState.PENDING,
+                "attempts": 0,
+                "created_at": now,
+            }
+        )
+    insert_ignoring_duplicates(Reminder, rows, ["key"])
+    db.session.commit()
+
+
+def _claimable(now: datetime):
+    return or_(
+        and_(
+            Reminder.state == ReminderState.PENDING,
+            or_(Reminder.next_attempt_at.is_(None), Reminder.next_attempt_at <= now),
+        ),
+        and_(Reminder.state == ReminderState.SENDING, Reminder.claimed_until < now),
+    )
+
+
+def claim(now: datetime, sender: str, policy: ReminderPolicy, limit: int = 100) -> list[int]:
+    """Take up to `limit` due messages for this sender. On PostgreSQL the candidates are
+    locked with SKIP LOCKED, so concurrent senders share the work; everywhere, the claim is
+    a compare-and-set update, so no message is claimed twice."""
+    candidates = db.session.scalars(
+        select(Reminder.id)
+        .where(_claimable(now))
+        .order_by(Reminder.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    claimed = []
+    for reminder_id in candidates:
+        result = db.session.execute(
+            update(Reminder)
+            .where(Reminder.id == reminder_id, _claimable(now))
+            .values(
+                state=ReminderState.SENDING,
+                claimed_by=sender,
+                claimed_until=now + timedelta(seconds=policy.claim_seconds),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            claimed.append(reminder_id)
+    db.session.commit()
+    return claimed
+
+
+def prepare(reminder_id: int, sender: str, now: datetime) -> EmailMessage | None:
+    """Under the claim: attach the recipient's waiting lines, check each again, and build the
+    email; None (and the message cancelled) when nothing is left to say."""
+    reminder = db.session.get(Reminder, reminder_id)
+    if reminder.kind == ReminderKind.DIGEST:
+        message = compose_digest(reminder, now)
+        db.session.commit()
+        return message
+    db.session.execute(
+        update(ReminderLine)
+        .where(
+            ReminderLine.recipient_id == reminder.recipient_id,
+            ReminderLine.reminder_id.is_(None),
+            ReminderLine.dropped.is_(False),
+            ReminderLine.planned_on <= reminder.period_on,
+        )
+        .values(reminder_id=reminder.id)
+        .execution_options(synchronize_session=False)
+    )
+    lines = (
+        db.session.scalars(
+            select(ReminderLine)
+            .options(
+                joinedload(ReminderLine.item).selectinload(ActionItem.co_owners),
+                joinedload(ReminderLine.item).joinedload(ActionItem.city),
+                joinedload(ReminderLine.milestone),
+                joinedload(ReminderLine.owner),
+            )
+            .where(ReminderLine.reminder_id == reminder.id, ReminderLine.dropped.is_(False))
+            .order_by(ReminderLine.id)
+        )
+        .unique()
+        .all()
+    )
+    for line in lines:
+        if not still_needed(line, reminder.recipient):
+            line.dropped = True
+    keep = [line for line in lines if not line.dropped]
+    if not keep:
+        reminder.state = ReminderState.CANCELLED
+        reminder.claimed_until = None
+        db.session.commit()
+        return None
+    message = compose_daily(reminder, keep, _times_reminded(keep))
+    db.session.commit()
+    return message
+
+
+def still_needed(line: ReminderLine, recipient: User) -> bool:
+    """An item closed, submitted or reassigned since planning is not reminded."""
+    item = line.item
+    if item.status not in OPEN or not recipient.is_active:
+        return False
+    if line.milestone is not None and line.milestone.done_on is not None:
+        return False
+    if line.reason == LineReason.ESCALATION:
+        return recipient.role in (Role.SUPERVISOR, Role.ADMIN) or line.owner is not None
+    owner_id = line.owner_id or recipient.id
+    return owner_id == item.responsible_id or owner_id in {u.id for u in item.co_owners}
+
+
+def _times_reminded(lines: list[ReminderLine]) -> dict[int, int]:
+    """For escalations: how often each item's owners were already reminded of it."""
+    items = [line.item_id for line in lines if line.reason == LineReason.ESCALATION]
+    if not items:
+        return {}
+    return dict(
+        db.session.execute(
+            select(ReminderLine.item_id, func.count(ReminderLine.id))
+            .join(ReminderLine.reminder)
+            .where(
+                ReminderLine.item_id.in_(items),
+                ReminderLine.reason != LineReason.ESCALATION,
+                ReminderLine.dropped.is_(False),
+                Reminder.state == ReminderState.SENT,
+            )
+            .group_by(ReminderLine.item_id)
+        ).all()
+    )
+
+
+def mark_sent(reminder_id: int, sender: str, now: datetime) -> None:
+    db.session.execute(
+        update(Reminder)
+        .where(Reminder.id == reminder_id, Reminder.claimed_by == sender)
+        .values(
+            state=ReminderState.SENT,
+            sent_at=now,
+            attempts=Reminder.attempts + 1,
+            claimed_until=None,
+            last_error=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def _record_failure(reminder_id, sender, now, policy, error, permanent, report) -> None:
+    reminder = db.session.get(Reminder, reminder_id)
+    attempts = reminder.attempts + 1
+    give_up = permanent or attempts >= policy.max_attempts
+    delay = policy.retry_base_seconds * 2 ** (attempts - 1) * (1 + random.random() * 0.2)
+    db.session.execute(
+        update(Reminder)
+        .where(Reminder.id == reminder_id, Reminder.claimed_by == sender)
+        .values(
+            state=ReminderState.FAILED if give_up else ReminderState.PENDING,
+            attempts=attempts,
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+            next_attempt_at=None if give_up else now + timedelta(seconds=delay),
+            claimed_until=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    if give_up:
+        report.failed += 1
+        current_app.logger.error("Reminder %s failed for good: %s", reminder_id, error)
+    else:
+        report.retried += 1
+        current_app.logger.warning("Reminder %s will be retried: %s", reminder_id, error)
+
+
+def _release(reminder_ids: list[int], sender: str) -> None:
+    """Give back claims not attempted in this run, so the next run takes them at once."""
+    if reminder_ids:
+        db.session.execute(
+            update(Reminder)
+            .where(Reminder.id.in_(reminder_ids), Reminder.claimed_by == sender)
+            .values(state=ReminderState.PENDING, claimed_until=None)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+
+
+def retry_now(reminder: Reminder) -> None:
+    """An admin sends a failed message again: back to pending, attempts counted afresh."""
+    reminder.state = ReminderState.PENDING
+    reminder.attempts = 0
+    reminder.next_attempt_at = None
+    reminder.claimed_until = None

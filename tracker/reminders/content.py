@@ -40,9 +40,9 @@ def compose_daily(reminder: Reminder, lines: list[ReminderLine], reminded: dict[
     if overdue:
         subject += " " + ngettext("(%(num)d overdue)", "(%(num)d overdue)", overdue)
     recipient = reminder.recipient
+    # The report form's place on the item page (werkzeug's URL builder has no anchors).
     links = {
-        x.item_id: external_url("items.detail", item_id=x.item_id, _anchor="report-h")
-        for x in lines
+        x.item_id: external_url("items.detail", item_id=x.item_id) + "#report-h" for x in lines
     }
     return compose(
         recipient.email,

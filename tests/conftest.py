@@ -231,8 +231,15 @@ def smtp_sink(app):
         def __init__(self) -> None:
             self.messages: list = []
             self.envelopes: list = []
+            self.replies: list[str] = []  # scripted replies to the next messages, e.g. "451 ..."
+            self.refuse: dict[str, list[str]] = {}  # the same, per recipient address
 
         async def handle_DATA(self, server, session, envelope):
+            scripted = self.refuse.get(envelope.rcpt_tos[0])
+            if scripted:
+                return scripted.pop(0)
+            if self.replies:
+                return self.replies.pop(0)
             self.envelopes.append(envelope)
             self.messages.append(
                 email.message_from_bytes(envelope.content, policy=email.policy.default)

@@ -37,13 +37,18 @@ def test_a_report_appends_history_and_audit_with_the_change(client, login_as):
     last = item.updates[-1]
     assert len(item.updates) == updates + 1
     assert (last.from_status, last.to_status, last.from_progress, last.to_progress) == (
-        Status.AT_RISK, Status.IN_PROGRESS, 60, 70,
-    )  # fmt: skip
+        Status.AT_RISK,
+        Status.IN_PROGRESS,
+        60,
+        70,
+    )
     assert last.author == user and last.note == "Two more districts submitted."
     event = db.session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
     assert (event.action, event.target_id, event.details["version"]) == (
-        "item.reported", item.id, version + 1,
-    )  # fmt: skip
+        "item.reported",
+        item.id,
+        version + 1,
+    )
     assert "Report saved." in client.get(f"/items/{item.id}").get_data(as_text=True)
 
 
@@ -79,9 +84,12 @@ def test_submitting_for_verification_needs_full_progress_and_a_note_or_evidence(
     assert "Set progress to 100% to submit the item as finished." in html
     assert "Add a note or evidence to close or submit the item." in html
     response = _report(
-        client, item, status="awaiting_verification", progress=100,
+        client,
+        item,
+        status="awaiting_verification",
+        progress=100,
         evidence_url="https://fgw.nanjing.gov.cn/list.pdf",
-    )  # fmt: skip
+    )
     assert response.status_code == 302
     item = _item(OVERDUE)
     assert item.status == Status.AWAITING_VERIFICATION and item.completed_on is not None
@@ -128,14 +136,19 @@ def test_a_stale_form_gets_a_409_that_keeps_the_input_and_names_the_other_change
     stale_version = item.version
     # A colleague of the same department saves first.
     colleague = app.test_client()
-    colleague.post("/login", data={"email": "wang.lei@nanjing.example.com",
-                                   "password": "tracker-demo-2026"})  # fmt: skip
+    colleague.post(
+        "/login", data={"email": "wang.lei@nanjing.example.com", "password": "tracker-demo-2026"}
+    )
     assert _report(colleague, item, progress=75, note="Colleague's update").status_code == 302
     response = client.post(
         f"/items/{item.id}/report",
-        data={"version": stale_version, "status": "at_risk", "progress": 62,
-              "note": "My words, typed with care"},
-    )  # fmt: skip
+        data={
+            "version": stale_version,
+            "status": "at_risk",
+            "progress": 62,
+            "note": "My words, typed with care",
+        },
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "My words, typed with care" in html
@@ -198,16 +211,22 @@ def test_assigning_checks_the_department_and_is_audited(client, login_as):
     stb_person = db.session.scalar(select(User).where(User.email == "sun.min@nanjing.example.com"))
     response = client.post(
         f"/items/{item.id}/assign",
-        data={"version": item.version, "department": item.department_id,
-              "responsible": stb_person.id},
-    )  # fmt: skip
+        data={
+            "version": item.version,
+            "department": item.department_id,
+            "responsible": stb_person.id,
+        },
+    )
     assert response.status_code == 400
     assert "must work in the chosen department" in response.get_data(as_text=True)
     response = client.post(
         f"/items/{item.id}/assign",
-        data={"version": item.version, "department": stb_person.department_id,
-              "responsible": stb_person.id},
-    )  # fmt: skip
+        data={
+            "version": item.version,
+            "department": stb_person.department_id,
+            "responsible": stb_person.id,
+        },
+    )
     assert response.status_code == 302
     item = _item(OVERDUE)
     assert item.responsible == stb_person
@@ -228,9 +247,14 @@ def test_schedule_keeps_dates_in_order_and_milestones_inside(client, login_as):
     assert 'value="2026-05-01"' in html
     response = client.post(
         f"/items/{item.id}/schedule",
-        data={**fields, "start_on": "2026-01-01", "due_on": "2026-12-31",
-              "milestones-0-title": "Far too late", "milestones-0-due_on": "2027-06-01"},
-    )  # fmt: skip
+        data={
+            **fields,
+            "start_on": "2026-01-01",
+            "due_on": "2026-12-31",
+            "milestones-0-title": "Far too late",
+            "milestones-0-due_on": "2027-06-01",
+        },
+    )
     assert response.status_code == 400
     assert "must fall between" in response.get_data(as_text=True)
     # The form as the page renders it: the three milestones, then a new row.
@@ -239,9 +263,12 @@ def test_schedule_keeps_dates_in_order_and_milestones_inside(client, login_as):
     first_id, first_due, last_id = first.id, first.due_on, last.id
     rows = {}
     for index, m in enumerate(item.milestones):
-        rows |= {f"milestones-{index}-milestone_id": m.id, f"milestones-{index}-title": m.title,
-                 f"milestones-{index}-due_on": m.due_on.isoformat(),
-                 f"milestones-{index}-weight": m.weight}  # fmt: skip
+        rows |= {
+            f"milestones-{index}-milestone_id": m.id,
+            f"milestones-{index}-title": m.title,
+            f"milestones-{index}-due_on": m.due_on.isoformat(),
+            f"milestones-{index}-weight": m.weight,
+        }
     span = {"start_on": item.start_on.isoformat(), "due_on": item.due_on.isoformat()}
     response = client.post(
         f"/items/{item.id}/schedule",
@@ -251,11 +278,18 @@ def test_schedule_keeps_dates_in_order_and_milestones_inside(client, login_as):
     assert "cannot be removed" in response.get_data(as_text=True)
     response = client.post(
         f"/items/{item.id}/schedule",
-        data={**fields, **span, **rows, "title": "Set up three R&D institutions",
-              "milestones-1-title": "First institution registered and staffed",
-              "milestones-2-remove": "y", "milestones-3-title": "Site chosen",
-              "milestones-3-due_on": first_due.isoformat(), "milestones-3-weight": "2"},
-    )  # fmt: skip
+        data={
+            **fields,
+            **span,
+            **rows,
+            "title": "Set up three R&D institutions",
+            "milestones-1-title": "First institution registered and staffed",
+            "milestones-2-remove": "y",
+            "milestones-3-title": "Site chosen",
+            "milestones-3-due_on": first_due.isoformat(),
+            "milestones-3-weight": "2",
+        },
+    )
     assert response.status_code == 302
     item = db.session.get(ActionItem, item.id)
     assert item.title == "Set up three R&D institutions"
@@ -275,9 +309,10 @@ def test_bulk_reassignment_moves_open_items(client, login_as):
     open_items = _count(
         ActionItem,
         ActionItem.responsible_id == item.responsible_id,
-        ActionItem.status.in_(["not_started", "in_progress", "at_risk", "blocked",
-                               "awaiting_verification"]),
-    )  # fmt: skip
+        ActionItem.status.in_(
+            ["not_started", "in_progress", "at_risk", "blocked", "awaiting_verification"]
+        ),
+    )
     response = client.post(
         f"/departments/{department.id}/reassign",
         data={"old": item.responsible_id, "new": zhou.id},
@@ -303,8 +338,13 @@ def test_item_pages_use_a_fixed_number_of_statements(client, login_as, count_que
         extra = make_item(city=item.city, due_on=item.due_on, title=f"Extra {n}")
         extra.milestones = [Milestone(title=f"M{n}", due_on=item.due_on, position=1)]
         db.session.add(
-            StatusUpdate(item=item, author=item.responsible, to_status=Status.AT_RISK,
-                         to_progress=60, note=f"note {n}")
-        )  # fmt: skip
+            StatusUpdate(
+                item=item,
+                author=item.responsible,
+                to_status=Status.AT_RISK,
+                to_progress=60,
+                note=f"note {n}",
+            )
+        )
     db.session.commit()
     assert measure() == small

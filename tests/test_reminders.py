@@ -42,29 +42,57 @@ def world(app):
     city = City(slug="suzhou", name="Suzhou")
     department = Department(city=city, slug="drc", name="DRC")
     people = {
-        "A": User(email="a@example.com", name="An", role=Role.STAFF, city=city,
-                  department=department),
-        "B": User(email="b@example.com", name="Bo", role=Role.STAFF, city=city,
-                  department=department),
+        "A": User(
+            email="a@example.com", name="An", role=Role.STAFF, city=city, department=department
+        ),
+        "B": User(
+            email="b@example.com", name="Bo", role=Role.STAFF, city=city, department=department
+        ),
         "S": User(email="s@example.com", name="Su", role=Role.SUPERVISOR, city=city),
-    }  # fmt: skip
+    }
     db.session.add_all(people.values())
-    speech = Speech(city=city, speaker="Mayor", title="T", delivered_on=date(2026, 2, 1),
-                    text="We must act.", text_sha256="1" * 64)  # fmt: skip
-    directive = Directive(speech=speech, position=1, title="Act", start_offset=8, end_offset=11,
-                          sentence_start=0, sentence_end=12)  # fmt: skip
+    speech = Speech(
+        city=city,
+        speaker="Mayor",
+        title="T",
+        delivered_on=date(2026, 2, 1),
+        text="We must act.",
+        text_sha256="1" * 64,
+    )
+    directive = Directive(
+        speech=speech,
+        position=1,
+        title="Act",
+        start_offset=8,
+        end_offset=11,
+        sentence_start=0,
+        sentence_end=12,
+    )
 
     def item(title, owner, due, updated, co_owners=()):
         made = ActionItem(
-            directive=directive, city=city, department=department, title=title,
-            responsible=people[owner], co_owners=[people[c] for c in co_owners],
-            status=Status.IN_PROGRESS, progress=20, start_on=date(2026, 2, 1), due_on=due,
+            directive=directive,
+            city=city,
+            department=department,
+            title=title,
+            responsible=people[owner],
+            co_owners=[people[c] for c in co_owners],
+            status=Status.IN_PROGRESS,
+            progress=20,
+            start_on=date(2026, 2, 1),
+            due_on=due,
             created_at=at(date(2026, 2, 1)),
-        )  # fmt: skip
+        )
         made.updates.append(
-            StatusUpdate(author=people[owner], created_at=at(updated), from_status=Status.NOT_STARTED,
-                         to_status=Status.IN_PROGRESS, from_progress=0, to_progress=20)
-        )  # fmt: skip
+            StatusUpdate(
+                author=people[owner],
+                created_at=at(updated),
+                from_status=Status.NOT_STARTED,
+                to_status=Status.IN_PROGRESS,
+                from_progress=0,
+                to_progress=20,
+            )
+        )
         db.session.add(made)
         return made
 
@@ -81,10 +109,16 @@ def world(app):
 def _report(item, author, day, status, progress, *, milestone=None):
     """What a person reports on `day`, recorded with that day's time (test scaffolding)."""
     item.updates.append(
-        StatusUpdate(author=author, created_at=at(day, 9), from_status=item.status,
-                     to_status=status, from_progress=item.progress, to_progress=progress,
-                     milestone=milestone)
-    )  # fmt: skip
+        StatusUpdate(
+            author=author,
+            created_at=at(day, 9),
+            from_status=item.status,
+            to_status=status,
+            from_progress=item.progress,
+            to_progress=progress,
+            milestone=milestone,
+        )
+    )
     item.status, item.progress = status, progress
     if milestone is not None:
         milestone.done_on = day
@@ -149,8 +183,14 @@ def test_thirty_day_replay_sends_exactly_the_expected_messages(app, world, smtp_
         if day == date(2026, 3, 15):
             _report(items["I1"], people["A"], day, Status.AWAITING_VERIFICATION, 100)
         if day == date(2026, 3, 16):
-            _report(items["I2"], people["A"], day, Status.IN_PROGRESS, 50,
-                    milestone=items["I2"].milestones[0])  # fmt: skip
+            _report(
+                items["I2"],
+                people["A"],
+                day,
+                Status.IN_PROGRESS,
+                50,
+                milestone=items["I2"].milestones[0],
+            )
         now = end_of(day)
         plan_due(now)
         db.session.commit()
@@ -169,10 +209,20 @@ def test_thirty_day_replay_sends_exactly_the_expected_messages(app, world, smtp_
             continue
         lines = [line for line in reminder.lines if not line.dropped]
         lines.sort(key=lambda x: ((x.milestone or x.item).due_on, x.id))
-        got.append((day, person, [
-            (titles[x.item.title] + (f"/{x.milestone.title}" if x.milestone else ""), str(x.reason), x.days)
-            for x in lines
-        ]))  # fmt: skip
+        got.append(
+            (
+                day,
+                person,
+                [
+                    (
+                        titles[x.item.title] + (f"/{x.milestone.title}" if x.milestone else ""),
+                        str(x.reason),
+                        x.days,
+                    )
+                    for x in lines
+                ],
+            )
+        )
     got, expected = sorted(got, key=repr), _expected_messages()
     assert [g for g in got if g not in expected] == []
     assert [e for e in expected if e not in got] == []
@@ -183,8 +233,12 @@ def test_thirty_day_replay_sends_exactly_the_expected_messages(app, world, smtp_
     assert len(set(ids)) == len(ids)
     by_id = {m["Message-ID"]: m for m in smtp_sink.messages}
     escalation = next(r for r in sent if r.kind == "daily" and names[r.recipient_id] == "S")
-    mail = next(m for m in smtp_sink.messages if m["To"].addresses[0].addr_spec == "s@example.com"
-                and "escalat" in m.get_body(("plain",)).get_content().lower())  # fmt: skip
+    mail = next(
+        m
+        for m in smtp_sink.messages
+        if m["To"].addresses[0].addr_spec == "s@example.com"
+        and "escalat" in m.get_body(("plain",)).get_content().lower()
+    )
     text = mail.get_body(("plain",)).get_content()
     assert "Open the service centre" in text and "Overdue by 4 days." in text
     assert "The owners were reminded 12 times." in text  # A and B, six days each
@@ -269,3 +323,23 @@ def test_the_outbox_page_shows_messages_to_admins_only(client, login_as, world, 
     login_as("admin")
     html = client.get("/admin/outbox").get_data(as_text=True)
     assert "b@example.com" in html and "Sent" in html
+
+
+def test_operator_commands(runner, world, smtp_sink):
+    dry = runner.invoke(args=["reminders", "plan", "--today", "2026-03-03", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "Bo <b@example.com>" in dry.output and "Train engineers" in dry.output
+    assert "nothing written" in dry.output
+    assert db.session.scalar(select(func.count()).select_from(ReminderLine)) == 0
+    planned = runner.invoke(args=["reminders", "plan", "--today", "2026-03-03"])
+    assert "Planned: 2 due_soon, 1 stale" in planned.output
+    sent = runner.invoke(args=["reminders", "send", "--today", "2026-03-03"])
+    assert "Sent 2, to retry 0, failed 0" in sent.output
+    replay = runner.invoke(
+        args=["reminders", "replay", "--from", "2026-03-04", "--to", "2026-03-07"]
+    )
+    assert replay.exit_code == 0, replay.output
+    assert "2026-03-05: sent 1" in replay.output and "2026-03-07: sent 2" in replay.output
+    assert len(smtp_sink.messages) == 5
+    bad = runner.invoke(args=["reminders", "replay", "--from", "2026-03-07", "--to", "2026-03-01"])
+    assert bad.exit_code == 2 and "--to is before --from" in bad.output

@@ -48,8 +48,11 @@ def test_returning_and_cancelling_need_a_reason_and_closing_needs_evidence_or_a_
 
 def test_the_form_offers_staff_only_what_they_may_choose():
     assert allowed_targets(R.STAFF, S.IN_PROGRESS) == [
-        S.IN_PROGRESS, S.AT_RISK, S.BLOCKED, S.AWAITING_VERIFICATION,
-    ]  # fmt: skip
+        S.IN_PROGRESS,
+        S.AT_RISK,
+        S.BLOCKED,
+        S.AWAITING_VERIFICATION,
+    ]
     assert allowed_targets(R.STAFF, S.DONE) == []
 
 

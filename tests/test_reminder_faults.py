@@ -1,0 +1,152 @@
+"""The outbox under faults, against a real SMTP server: nothing lost, nothing sent twice
+(except the documented at-least-once window of a sender that dies mid-send)."""
+
+import threading
+from collections import Counter
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+import tracker.reminders.sending as sending
+from tests.conftest import TODAY
+from tracker.extensions import db
+from tracker.models import Reminder, ReminderLine, ReminderState
+from tracker.reminders.planning import plan_due
+from tracker.reminders.sending import send_due
+
+NOW = datetime.combine(TODAY, time(23), ZoneInfo("Asia/Shanghai"))  # end_of(TODAY)
+
+
+@pytest.fixture
+def planned(app, seeded):
+    """The demo's reminders for TODAY, planned and waiting to be sent."""
+    plan_due(NOW)
+    db.session.commit()
+    sending.open_daily_messages(NOW, sending.current_policy())
+    count = db.session.scalar(select(func.count()).select_from(Reminder))
+    assert count >= 5
+    return count
+
+
+def _states() -> Counter:
+    return Counter(db.session.scalars(select(Reminder.state)))
+
+
+def test_a_temporary_refusal_is_retried_with_growing_backoff(app, planned, smtp_sink):
+    app.config["REMINDER_POLICY"] = {"stop_after_failures": 100}
+    first = db.session.scalar(select(Reminder).order_by(Reminder.id).limit(1))
+    smtp_sink.refuse[first.recipient.email] = ["451 4.3.0 Try again later"] * 3
+    now, delays = NOW, []
+    for _attempt in range(3):
+        assert send_due(now, "s1").retried == 1
+        db.session.expire_all()
+        row = db.session.get(Reminder, first.id)
+        assert row.state == ReminderState.PENDING and "451" in row.last_error
+        delays.append((row.next_attempt_at - now).total_seconds())
+        now = row.next_attempt_at
+    assert delays[0] < delays[1] < delays[2]  # 60 s, 120 s, 240 s, each with up to 20% jitter
+    assert 60 <= delays[0] <= 72 and 240 <= delays[2] <= 288
+    send_due(now, "s1")
+    db.session.expire_all()
+    assert db.session.get(Reminder, first.id).state == ReminderState.SENT
+    assert _states() == Counter({ReminderState.SENT: planned})
+    assert len(smtp_sink.messages) == planned
+
+
+def test_a_permanent_refusal_fails_at_once_and_an_admin_can_retry(
+    app, client, login_as, planned, smtp_sink
+):
+    smtp_sink.replies = ["550 5.1.1 Mailbox unavailable"]
+    report = send_due(NOW, "s1")
+    assert report.failed == 1 and report.sent == planned - 1
+    failed = db.session.scalar(select(Reminder).where(Reminder.state == ReminderState.FAILED))
+    assert failed.attempts == 1 and "550" in failed.last_error
+    login_as("admin")
+    html = client.get("/admin/outbox").get_data(as_text=True)
+    assert "Mailbox unavailable" in html and f"/admin/outbox/{failed.id}/retry" in html
+    assert client.post(f"/admin/outbox/{failed.id}/retry").status_code == 302
+    assert send_due(NOW, "s1").sent == 1
+    assert len(smtp_sink.messages) == planned
+    assert _states() == Counter({ReminderState.SENT: planned})
+
+
+def test_a_server_down_for_a_whole_tick_loses_nothing(app, planned, smtp_sink):
+    port = smtp_sink.port
+    app.config["MAIL_PORT"] = 1  # nothing listens: connection refused
+    report = send_due(NOW, "s1")
+    assert report.sent == 0 and report.stopped_early and report.retried == 3
+    assert _states()[ReminderState.SENDING] == 0  # untried claims were given back
+    app.config["MAIL_PORT"] = port
+    later = NOW + timedelta(minutes=15)
+    while _states()[ReminderState.SENT] < planned:
+        assert send_due(later, "s1").failed == 0
+        later += timedelta(minutes=15)
+    assert len(smtp_sink.messages) == planned
+    assert len({m["Message-ID"] for m in smtp_sink.messages}) == planned
+
+
+class Crash(BaseException):
+    """The sender process dies (not an error it could handle)."""
+
+
+def test_a_sender_killed_after_smtp_accepted_sends_again_with_the_same_message_id(
+    app, planned, smtp_sink, monkeypatch
+):
+    real_mark_sent = sending.mark_sent
+
+    def die(*args):
+        raise Crash
+
+    monkeypatch.setattr(sending, "mark_sent", die)
+    with pytest.raises(Crash):
+        send_due(NOW, "s1")
+    db.session.rollback()
+    assert len(smtp_sink.messages) == 1  # accepted, but not recorded as sent
+    monkeypatch.setattr(sending, "mark_sent", real_mark_sent)
+    # Another sender, once the dead one's claim has expired.
+    after_claim = NOW + timedelta(seconds=sending.current_policy().claim_seconds + 1)
+    send_due(after_claim, "s2")
+    ids = Counter(m["Message-ID"] for m in smtp_sink.messages)
+    assert sum(ids.values()) == planned + 1 and len(ids) == planned
+    assert sorted(ids.values())[-1] == 2  # that one message twice, never zero times
+    assert _states() == Counter({ReminderState.SENT: planned})
+
+
+def test_two_planners_and_two_senders_at_once_deliver_each_message_exactly_once(
+    app, seeded, smtp_sink
+):
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def run(work):
+        try:
+            with app.app_context():
+                barrier.wait()
+                work()
+                db.session.remove()
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    def planner():
+        plan_due(NOW)
+        db.session.commit()
+
+    threads = [
+        threading.Thread(target=run, args=(w,))
+        for w in (planner, planner, lambda: send_due(NOW, "s1"), lambda: send_due(NOW, "s2"))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    send_due(NOW, "s3")  # whatever was planned after both senders had looked
+    sent = db.session.scalar(
+        select(func.count()).select_from(Reminder).where(Reminder.state == ReminderState.SENT)
+    )
+    ids = Counter(m["Message-ID"] for m in smtp_sink.messages)
+    assert sent >= 5 and sum(ids.values()) == sent and max(ids.values()) == 1
+    keys = db.session.scalars(select(ReminderLine.key)).all()
+    assert len(keys) == len(set(keys))

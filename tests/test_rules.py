@@ -3,8 +3,12 @@
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
 
-from tracker.items.rules import allowed_targets, traffic_light, transition
+from tracker.extensions import db
+from tracker.items.rules import allowed_targets, light_sql, traffic_light, transition
 from tracker.models import ActionItem, Role, Status
 
 S, R = Status, Role
@@ -99,3 +103,29 @@ D = date
 def test_traffic_light(app, item, colour, reason):
     light = traffic_light(item, TODAY, amber_days=7)
     assert (light.colour, light.reason) == (colour, reason)
+
+
+_dates = st.dates(min_value=date(2026, 1, 1), max_value=date(2026, 6, 30))
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    status=st.sampled_from(list(Status)),
+    progress=st.integers(0, 100),
+    start=st.one_of(st.none(), _dates),
+    due=st.one_of(st.none(), _dates),
+    completed=st.one_of(st.none(), _dates),
+)
+def test_the_sql_light_agrees_with_the_python_light(
+    make_item, status, progress, start, due, completed
+):
+    if start and due and start > due:
+        start, due = due, start
+    item = make_item(
+        status=status, progress=progress, start_on=start, due_on=due, completed_on=completed
+    )
+    colour = db.session.scalar(select(light_sql(TODAY, 7)).where(ActionItem.id == item.id))
+    assert colour == traffic_light(item, TODAY, 7).colour
+    db.session.rollback()

@@ -42,12 +42,13 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth
+    from .boards.views import bp as boards
     from .items.views import bp as items
     from .overview.views import bp as overview
     from .reminders.views import bp as reminders
     from .speeches.views import bp as speeches
 
-    for blueprint in (auth, items, overview, reminders, speeches):
+    for blueprint in (auth, boards, items, overview, reminders, speeches):
         app.register_blueprint(blueprint)
 
 

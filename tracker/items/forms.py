@@ -91,3 +91,17 @@ class ScheduleForm(VersionedForm):
 class BulkReassignForm(FlaskForm):
     old = SelectField(_l("From"), coerce=int, validators=[DataRequired()])
     new = SelectField(_l("To"), coerce=int, validators=[DataRequired()])
+
+
+class ItemFilterForm(Form):
+    """The /items filter: a GET form, so the URL can be bookmarked and shared."""
+
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=200)])
+    city = SelectField(_l("City"), validate_choice=False)
+    department = SelectField(_l("Department"), coerce=_optional_int, validate_choice=False)
+    responsible = SelectField(_l("Responsible"), coerce=_optional_int, validate_choice=False)
+    status = SelectMultipleField(_l("Status"), validate_choice=False)
+    light = SelectMultipleField(_l("Light"), validate_choice=False)
+    due_from = DateField(_l("Due from"), validators=[Optional()])
+    due_to = DateField(_l("Due until"), validators=[Optional()])
+    sort = SelectField(_l("Sort"), default="due", validate_choice=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..access import visible_items
@@ -13,17 +13,19 @@ from ..extensions import db
 from ..models import (
     ActionItem,
     AuditEvent,
+    City,
     Directive,
     Milestone,
     Reminder,
     ReminderLine,
     Role,
+    Speech,
     Status,
     StatusUpdate,
     User,
     item_co_owners,
 )
-from .rules import OPEN, Light, traffic_light
+from .rules import OPEN, Light, light_sql, traffic_light
 
 RECENTLY_CLOSED_DAYS = 30
 
@@ -153,3 +155,108 @@ def item_page(item_id: int, user: User, today: date, amber_days: int) -> ItemPag
             .order_by(Reminder.period_on.desc(), ReminderLine.id.desc())
         ).all()
     return ItemPage(item, traffic_light(item, today, amber_days), updates, audit_events, reminders)
+
+
+SORT_COLUMNS = {
+    "due": (ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id),
+    "-due": (ActionItem.due_on.is_(None), ActionItem.due_on.desc(), ActionItem.id),
+    "title": (ActionItem.title, ActionItem.id),
+    "progress": (ActionItem.progress, ActionItem.id),
+    "-progress": (ActionItem.progress.desc(), ActionItem.id),
+    "updated": (ActionItem.updated_at.desc(), ActionItem.id),
+    "status": (ActionItem.status, ActionItem.due_on, ActionItem.id),
+}
+PAGE_SIZE = 25
+
+
+@dataclass
+class ItemFilter:
+    q: str | None = None
+    city: str | None = None
+    department: int | None = None
+    responsible: int | None = None
+    statuses: tuple[str, ...] = ()
+    lights: tuple[str, ...] = ()
+    due_from: date | None = None
+    due_to: date | None = None
+    sort: str = "due"
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, with its own % and _ taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def filtered_items(user: User, wanted: ItemFilter, today: date, amber_days: int):
+    """The SELECT of the items `user` may see that match `wanted`, sorted."""
+    query = select(ActionItem).where(visible_items(user))
+    if wanted.city:
+        city_ids = select(City.id).where(
+            or_(
+                City.slug == wanted.city,
+                City.parent_id.in_(select(City.id).where(City.slug == wanted.city)),
+            )
+        )
+        query = query.where(ActionItem.city_id.in_(city_ids))
+    if wanted.department:
+        query = query.where(ActionItem.department_id == wanted.department)
+    if wanted.responsible:
+        query = query.where(ActionItem.responsible_id == wanted.responsible)
+    if wanted.statuses:
+        query = query.where(ActionItem.status.in_(wanted.statuses))
+    if wanted.lights:
+        query = query.where(light_sql(today, amber_days).in_(wanted.lights))
+    if wanted.due_from:
+        query = query.where(ActionItem.due_on >= wanted.due_from)
+    if wanted.due_to:
+        query = query.where(ActionItem.due_on <= wanted.due_to)
+    if wanted.q:
+        pattern = like_pattern(wanted.q.strip())
+        sentence = func.substr(
+            Speech.text,
+            Directive.sentence_start + 1,
+            Directive.sentence_end - Directive.sentence_start,
+        )
+        in_sentence = (
+            select(Directive.id)
+            .join(Directive.speech)
+            .where(Directive.id == ActionItem.directive_id, sentence.ilike(pattern, escape="\\"))
+            .exists()
+        )
+        in_notes = (
+            select(StatusUpdate.id)
+            .where(
+                StatusUpdate.item_id == ActionItem.id,
+                StatusUpdate.note.ilike(pattern, escape="\\"),
+            )
+            .exists()
+        )
+        query = query.where(
+            or_(ActionItem.title.ilike(pattern, escape="\\"), in_sentence, in_notes)
+        )
+    return query.order_by(*SORT_COLUMNS.get(wanted.sort, SORT_COLUMNS["due"]))
+
+
+@dataclass
+class ItemPageOfList:
+    rows: list[ItemRow]
+    total: int
+    page: int
+    pages: int
+
+
+def item_list(user: User, wanted: ItemFilter, page: int, today: date, amber_days: int):
+    """One page of the filtered list, with the total: two queries plus eager loads."""
+    query = filtered_items(user, wanted, today, amber_days)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    items = (
+        db.session.scalars(
+            query.options(*_list_options()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+        )
+        .unique()
+        .all()
+    )
+    return ItemPageOfList([_row(i, today, amber_days) for i in items], total, page, pages)

@@ -4,10 +4,13 @@ which, what that move requires, and the traffic light that dates and progress gi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from sqlalchemy import Date, Integer, and_, case, literal
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from ..models import ActionItem, Role, Status
 
@@ -102,16 +105,80 @@ def traffic_light(item: ActionItem, today: date, amber_days: int = 7) -> Light:
                 _l(
                     "Behind schedule: %(done)d%% done, %(expected)d%% of the time gone",
                     done=item.progress,
-                    expected=expected,
+                    expected=round(expected),
                 )
             ),
         )
     return Light("green", str(_l("On track")))
 
 
-def expected_progress(start: date | None, due: date, today: date) -> int | None:
+def expected_progress(start: date | None, due: date, today: date) -> float | None:
     """The share of the item's span that has elapsed, in percent (None without a start)."""
     if start is None or start >= due:
         return None
     elapsed = (min(max(today, start), due) - start).days
-    return round(100 * elapsed / (due - start).days)
+    return 100 * elapsed / (due - start).days
+
+
+def light_sql(today: date, amber_days: int):
+    """The same rule as `traffic_light`, as a SQL expression giving the colour, for filters
+    and boards. tests/test_rules.py checks that the two agree on any item."""
+    due, start = ActionItem.due_on, ActionItem.start_on
+    day = literal(today, Date)
+    submitted_on_time = and_(
+        ActionItem.status == S.AWAITING_VERIFICATION,
+        ActionItem.completed_on.is_not(None),
+        ActionItem.completed_on <= due,
+    )
+    behind = and_(
+        start.is_not(None),
+        start < due,
+        ActionItem.progress + BEHIND_TOLERANCE
+        < 100.0 * days_between(day, start) / days_between(due, start),
+    )
+    return case(
+        (ActionItem.status.in_([S.DONE, S.CANCELLED]), "grey"),
+        (due.is_(None), "green"),
+        (submitted_on_time, "green"),
+        (due < day, "red"),
+        (due <= literal(today + timedelta(days=amber_days), Date), "amber"),
+        (behind, "amber"),
+        else_="green",
+    )
+
+
+class days_between(FunctionElement):
+    """Whole days from the second date to the first, on SQLite and PostgreSQL."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element, compiler, **kw):
+    later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+@compiles(days_between, "postgresql")
+def _days_between_postgresql(element, compiler, **kw):
+    later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"({later} - {earlier})"
+
+
+def area_light(open_items: int, red: int, amber: int) -> Light:
+    """The light of a city or department: red when a fifth or more of its open items are
+    overdue; amber when any is overdue or a fifth are amber; green otherwise; grey when
+    nothing is open."""
+    if open_items == 0:
+        return Light("grey", str(_l("Nothing open")))
+    if red * 5 >= open_items:
+        return Light(
+            "red", str(_l("%(red)d of %(open)d open items overdue", red=red, open=open_items))
+        )
+    if red or amber * 5 >= open_items:
+        return Light(
+            "amber",
+            str(_l("%(red)d overdue, %(amber)d due soon or behind", red=red, amber=amber)),
+        )
+    return Light("green", str(_l("On track")))

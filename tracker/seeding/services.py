@@ -32,6 +32,7 @@ from ..speeches.services import find_imported, import_speech, read_speech_file
 from .plan import ItemPlan, Plan, PlanError
 
 SOURCE = "seed"
+ASSIGNED_ON_DAY = 3
 
 
 def seed(plan: Plan, seeds_dir: Path, *, anchor: str, today: date) -> Counter:
@@ -164,7 +165,8 @@ def _seed_item(plan: ItemPlan, speech, cities, departments, users, timeline: _Ti
         progress=0,
         start_on=timeline.on(plan.start),
         due_on=timeline.on(plan.due),
-        created_at=timeline.at(min(plan.start, *(u.day for u in plan.history), plan.due)),
+        # Assigned (交办) a few days after the speech, never later than its first report.
+        created_at=timeline.at(min([ASSIGNED_ON_DAY, *(u.day for u in plan.history)])),
     )
     item.milestones = [
         Milestone(

@@ -1,0 +1,1 @@
+"""Progress boards: per city, per department, per directive."""

@@ -43,12 +43,13 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth
     from .boards.views import bp as boards
+    from .calendars.views import bp as calendars
     from .items.views import bp as items
     from .overview.views import bp as overview
     from .reminders.views import bp as reminders
     from .speeches.views import bp as speeches
 
-    for blueprint in (auth, boards, items, overview, reminders, speeches):
+    for blueprint in (auth, boards, calendars, items, overview, reminders, speeches):
         app.register_blueprint(blueprint)
 
 

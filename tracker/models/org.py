@@ -85,6 +85,8 @@ class User(UserMixin, Base):
     # from here, so a day the scheduler was down loses nothing.
     reminders_planned_on: Mapped[date | None] = mapped_column(Date)
     # Consecutive failed sign-ins, and the lockout they caused.
+    # The secret of the personal calendar feed, hashed; None when there is no feed.
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

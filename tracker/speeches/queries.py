@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..access import visible_items, visible_speeches
 from ..extensions import db
-from ..models import ActionItem, Directive, Speech, User
+from ..models import ActionItem, Directive, Speech, Status, User
 
 
 @dataclass
@@ -56,3 +56,43 @@ def segments(speech: Speech) -> list[Segment]:
         position = directive.end_offset
     parts.append(Segment(speech.text[position:]))
     return [p for p in parts if p.text]
+
+
+@dataclass
+class SpeechRow:
+    speech: Speech
+    directives: int
+    items: int
+    done: int
+
+
+def speech_list(user: User) -> list[SpeechRow]:
+    """The speeches I may see, newest first, with counts of directives and items."""
+    speeches = db.session.scalars(
+        select(Speech)
+        .options(joinedload(Speech.city))
+        .where(visible_speeches(user))
+        .order_by(Speech.delivered_on.desc())
+    ).all()
+    ids = [s.id for s in speeches]
+    directives = dict(
+        db.session.execute(
+            select(Directive.speech_id, func.count())
+            .where(Directive.speech_id.in_(ids))
+            .group_by(Directive.speech_id)
+        ).all()
+    )
+    items = {
+        speech_id: (total, done)
+        for speech_id, total, done in db.session.execute(
+            select(
+                Directive.speech_id,
+                func.count(ActionItem.id),
+                func.sum(case((ActionItem.status == Status.DONE, 1), else_=0)),
+            )
+            .join(ActionItem.directive)
+            .where(Directive.speech_id.in_(ids), visible_items(user))
+            .group_by(Directive.speech_id)
+        ).all()
+    }
+    return [SpeechRow(s, directives.get(s.id, 0), *(items.get(s.id) or (0, 0))) for s in speeches]

@@ -3,9 +3,16 @@
 from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
-from .queries import speech_page
+from .queries import speech_list, speech_page
 
 bp = Blueprint("speeches", __name__)
+
+
+@bp.get("/speeches")
+@login_required
+def index():
+    """The speeches of my cities, with how far their directives have got."""
+    return render_template("speeches/index.html", rows=speech_list(current_user))
 
 
 @bp.get("/speeches/<int:speech_id>")

@@ -75,6 +75,7 @@ def _make_app(url: str, instance: Path, **config):
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,  # tests/test_security.py turns it on to test it
         "TRACKER_BASE_URL": "https://tracker.example.gov",
+        "TRACKER_TODAY": TODAY,  # pages see the same day the demo was seeded for
     }
     return create_app({**settings, **config})
 

@@ -13,5 +13,9 @@ def office_zone() -> ZoneInfo:
 
 
 def office_today(now: datetime | None = None) -> date:
-    """The date in the office's time zone at `now` (default: the current moment)."""
+    """The date in the office's time zone at `now` (default: the current moment, or the
+    TRACKER_TODAY setting when a test or a demo pins the day)."""
+    pinned = current_app.config.get("TRACKER_TODAY")
+    if now is None and pinned:
+        return pinned if isinstance(pinned, date) else date.fromisoformat(pinned)
     return (now or datetime.now(UTC)).astimezone(office_zone()).date()

@@ -31,6 +31,8 @@ def from_environment(instance_path: str | Path, environ: dict[str, str] | None =
         "BABEL_DEFAULT_TIMEZONE": timezone,
         "TRACKER_BASE_URL": env.get("TRACKER_BASE_URL", "http://127.0.0.1:5000"),
         "TRACKER_AMBER_DAYS": int(env.get("TRACKER_AMBER_DAYS", "7")),
+        # Pins "today" for pages (YYYY-MM-DD), for demos and tests; unset in production.
+        "TRACKER_TODAY": env.get("TRACKER_TODAY") or None,
         "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES", "480")),
         "SESSION_MAX_HOURS": int(env.get("SESSION_MAX_HOURS", "168")),
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -136,6 +136,9 @@ def board(scope, group_column, today: date, amber_days: int) -> dict[int | None,
                     )
                 )
             ).label("completion_then"),
+            func.avg(
+                case((and_(counted, existed), _completion(now_shares, ActionItem.progress)))
+            ).label("completion_now_of_then"),
             func.sum(case((and_(is_open, light == "red"), 1), else_=0)).label("overdue"),
             func.sum(case((and_(is_open, light == "amber"), 1), else_=0)).label("amber"),
             func.sum(

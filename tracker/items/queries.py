@@ -50,9 +50,11 @@ def _row(item: ActionItem, today: date, amber_days: int) -> ItemRow:
     return ItemRow(item, traffic_light(item, today, amber_days), upcoming[0] if upcoming else None)
 
 
-def _list_options():
+def _list_options(unbounded: bool = False):
+    """Eager loads for item lists. selectinload batches 500 ids a query, so a list without a
+    LIMIT joins the milestones instead, keeping the number of queries fixed."""
     return (
-        selectinload(ActionItem.milestones),
+        joinedload(ActionItem.milestones) if unbounded else selectinload(ActionItem.milestones),
         joinedload(ActionItem.department),
         joinedload(ActionItem.responsible),
         joinedload(ActionItem.city),
@@ -63,7 +65,11 @@ def my_work(user: User, today: date, amber_days: int, titles: dict[str, str]) ->
     """Staff: the items I own or co-own. Supervisors and admins: what waits for them."""
     week_end = today + timedelta(days=7)
     closed_since = today - timedelta(days=RECENTLY_CLOSED_DAYS)
-    query = select(ActionItem).options(*_list_options()).order_by(ActionItem.due_on, ActionItem.id)
+    query = (
+        select(ActionItem)
+        .options(*_list_options(unbounded=True))
+        .order_by(ActionItem.due_on, ActionItem.id)
+    )
     if user.role == Role.STAFF:
         co_owned = select(item_co_owners.c.item_id).where(item_co_owners.c.user_id == user.id)
         query = query.where(or_(ActionItem.responsible_id == user.id, ActionItem.id.in_(co_owned)))
@@ -76,7 +82,7 @@ def my_work(user: User, today: date, amber_days: int, titles: dict[str, str]) ->
         awaiting = (
             db.session.scalars(
                 select(ActionItem)
-                .options(*_list_options())
+                .options(*_list_options(unbounded=True))
                 .where(visible_items(user), ActionItem.status == Status.AWAITING_VERIFICATION)
                 .order_by(ActionItem.completed_on, ActionItem.id)
             )

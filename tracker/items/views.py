@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..access import (
@@ -105,7 +105,7 @@ def export_csv():
         joinedload(ActionItem.department),
         joinedload(ActionItem.responsible),
         joinedload(ActionItem.directive).joinedload(Directive.speech),
-        selectinload(ActionItem.co_owners),
+        joinedload(ActionItem.co_owners),  # one query, however many rows
     )
     items = db.session.scalars(query.limit(CSV_LIMIT)).unique().all()
     body = items_csv((item, traffic_light(item, today, amber_days)) for item in items)

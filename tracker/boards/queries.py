@@ -103,9 +103,10 @@ def _progress_as_of(moment: datetime):
     )
 
 
-def board(scope, group_column, today: date, amber_days: int) -> dict[int | None, BoardRow]:
-    """The board's numbers per value of `group_column` (a city or department id), for the
-    items matching `scope`. Cancelled items count in the status totals only."""
+def board(scope, group_column, today: date, amber_days: int, *more_columns) -> dict:
+    """The board's numbers per value of `group_column` (a city or department id), or per
+    tuple of values with `more_columns`, for the items matching `scope`. Cancelled items
+    count in the status totals only."""
     now_shares, then_shares = _milestone_shares(None), _milestone_shares(today - timedelta(7))
     week_ago = start_of(today - timedelta(days=7))
     last_update = (
@@ -124,6 +125,7 @@ def board(scope, group_column, today: date, amber_days: int) -> dict[int | None,
     rows = db.session.execute(
         select(
             group_column.label("key"),
+            *(column.label(f"key{n}") for n, column in enumerate(more_columns, start=1)),
             *status_columns,
             func.avg(case((counted, _completion(now_shares, ActionItem.progress)))).label(
                 "completion"
@@ -173,12 +175,14 @@ def board(scope, group_column, today: date, amber_days: int) -> dict[int | None,
         .outerjoin(then_shares, then_shares.c.item_id == ActionItem.id)
         .outerjoin(last_update, last_update.c.item_id == ActionItem.id)
         .where(scope)
-        .group_by(group_column)
+        .group_by(group_column, *more_columns)
     ).all()
     result = {}
     for row in rows:
-        result[row.key] = BoardRow(
-            key=row.key,
+        key = (row.key, *(getattr(row, f"key{n}") for n in range(1, len(more_columns) + 1)))
+        key = key if more_columns else row.key
+        result[key] = BoardRow(
+            key=key,
             name="",
             counts={s: int(getattr(row, f"n_{s}") or 0) for s in Status},
             completion=float(row.completion or 0),
@@ -286,8 +290,13 @@ def shared_directives(
     )
     if not pairs:
         return []
-    key = ActionItem.directive_id * 1_000_000 + ActionItem.city_id
-    numbers = board(and_(scope, ActionItem.directive_id.in_(pairs)), key, today, amber_days)
+    numbers = board(
+        and_(scope, ActionItem.directive_id.in_(pairs)),
+        ActionItem.directive_id,
+        today,
+        amber_days,
+        ActionItem.city_id,
+    )
     directives = {
         d.id: d for d in db.session.scalars(select(Directive).where(Directive.id.in_(pairs)))
     }
@@ -295,9 +304,9 @@ def shared_directives(
     result = []
     for directive_id in pairs:
         rows = []
-        for composite, row in sorted(numbers.items()):
-            if composite // 1_000_000 == directive_id:
-                city = cities[composite % 1_000_000]
+        for (row_directive, city_id), row in sorted(numbers.items()):
+            if row_directive == directive_id:
+                city = cities[city_id]
                 row.name = city.name
                 row.extra["city"] = city
                 rows.append(row)

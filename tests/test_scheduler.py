@@ -48,6 +48,7 @@ def test_jobs_have_stable_ids_and_the_heartbeat_runs_at_start(app):
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert set(jobs) == {job.id for job in JOBS} == {"scheduler.heartbeat", "reminders.tick"}
     assert jobs["reminders.tick"].trigger.interval == TICK
+    assert jobs["scheduler.heartbeat"].trigger.interval == timedelta(seconds=30)
     assert jobs["reminders.tick"].coalesce and jobs["reminders.tick"].max_instances == 1
     scheduler.start(paused=True)
     try:

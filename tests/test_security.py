@@ -30,3 +30,102 @@ def test_every_state_changing_route_refuses_a_request_without_a_csrf_token(app, 
 def test_forms_carry_a_csrf_token(app, client, page):
     app.config["WTF_CSRF_ENABLED"] = True
     assert 'name="csrf_token"' in client.get(page).get_data(as_text=True)
+
+
+def test_html_responses_carry_the_security_headers(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    script_src = next(part for part in csp.split(";") if "script-src" in part)
+    assert "'unsafe-inline'" not in script_src and "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "Strict-Transport-Security" not in response.headers  # plain HTTP here
+    secure = client.get("/login", base_url="https://tracker.example.gov")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_templates_have_no_inline_scripts_or_event_handlers():
+    from pathlib import Path
+
+    for template in (Path(__file__).resolve().parent.parent / "templates").rglob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        assert not re.search(r"<script(?![^>]*\bsrc=)", text), template
+        assert not re.search(r"\son[a-z]+=", text), template
+
+
+def test_session_cookie_is_httponly_lax_and_secure_behind_tls(make_app, migrated_url, seeded):
+    from tests.conftest import FreshContextClient
+
+    for https, secure in ((False, False), (True, True)):
+        app = make_app(migrated_url, TRACKER_HTTPS=https, SESSION_COOKIE_SECURE=https)
+        app.test_client_class = FreshContextClient
+        with app.app_context():
+            response = app.test_client().post(
+                "/login",
+                data={"email": ACCOUNTS["staff"], "password": DEMO_PASSWORD},
+                base_url="https://localhost" if https else "http://localhost",
+            )
+        cookie = response.headers["Set-Cookie"]
+        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+        assert ("Secure" in cookie) is secure
+
+
+def test_only_trusted_hosts_are_answered(make_app, migrated_url):
+    app = make_app(migrated_url, TRUSTED_HOSTS=["tracker.example.gov"])
+    with app.app_context():
+        client = app.test_client()
+        assert client.get("/login", base_url="http://tracker.example.gov").status_code == 200
+        assert client.get("/login", base_url="http://evil.example.com").status_code == 400
+
+
+def test_an_oversized_request_gets_413_not_a_crash(app, client):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    response = client.post("/login", data={"email": "x" * 5000, "password": "y"})
+    assert response.status_code == 413
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short", "Use at least 12 characters."),
+        ("password1234", "among the most common"),
+        ("aaaaaaaaaaaaaaaa", "among the most common"),
+        ("Wang.Lei@Nanjing.example.com", "Do not use your email address"),
+    ],
+)
+def test_weak_new_passwords_are_refused(client, login_as, password, message):
+    login_as("staff")
+    response = client.post(
+        "/account/password",
+        data={"current": DEMO_PASSWORD, "password": password, "confirm": password},
+    )
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+
+
+def test_healthz_reports_database_scheduler_and_outbox(client, make_app):
+    body = client.get("/healthz").get_json()
+    assert body == {
+        "status": "ok",
+        "database": "ok",
+        "scheduler_leader": False,
+        "last_tick_age_seconds": None,
+        "outbox_pending": 0,
+        "outbox_failed": 0,
+    }
+    broken = make_app("sqlite:////nonexistent-folder/tracker.db")
+    with broken.app_context():
+        response = broken.test_client().get("/healthz")
+    assert response.status_code == 503 and response.get_json()["database"] == "unreachable"
+
+
+def test_requests_are_logged_with_their_request_id(make_app, migrated_url, capfd):
+    import json
+
+    app = make_app(migrated_url, TRACKER_LOG_JSON=True)
+    with app.app_context():
+        response = app.test_client().get("/login", headers={"X-Request-ID": "req-42"})
+    assert response.headers["X-Request-ID"] == "req-42"
+    lines = [json.loads(x) for x in capfd.readouterr().err.splitlines() if x.startswith("{")]
+    entry = next(x for x in lines if x.get("path") == "/login")
+    assert entry["request_id"] == "req-42" and entry["status"] == 200 and entry["method"] == "GET"

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import database, errors
+from . import database, errors, logs, security
 from .config import from_environment
 from .extensions import babel, csrf, db, login_manager, migrate
 from .paths import MIGRATIONS, PROJECT_ROOT, TEMPLATES
@@ -20,6 +20,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=instance_path, template_folder=str(TEMPLATES))
     app.config.update(from_environment(app.instance_path))
     app.config.update(config or {})
+    logs.init_app(app)
+    security.init_app(app)
     register_extensions(app)
     register_blueprints(app)
     errors.init_app(app)
@@ -44,12 +46,13 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth
     from .boards.views import bp as boards
     from .calendars.views import bp as calendars
+    from .health import bp as health
     from .items.views import bp as items
     from .overview.views import bp as overview
     from .reminders.views import bp as reminders
     from .speeches.views import bp as speeches
 
-    for blueprint in (auth, boards, calendars, items, overview, reminders, speeches):
+    for blueprint in (auth, boards, calendars, health, items, overview, reminders, speeches):
         app.register_blueprint(blueprint)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -36,18 +37,49 @@ def from_environment(instance_path: str | Path, environ: dict[str, str] | None =
         "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES", "480")),
         "SESSION_MAX_HOURS": int(env.get("SESSION_MAX_HOURS", "168")),
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # Behind TLS: Secure cookies, HSTS, https links. Behind N reverse proxies: trust N hops
+        # of X-Forwarded-*. Only these Host headers are answered (empty: any).
+        "TRACKER_HTTPS": _flag(env.get("TRACKER_HTTPS")),
+        "TRACKER_PROXIES": int(env.get("TRACKER_PROXIES", "0")),
+        "TRUSTED_HOSTS": _list(env.get("TRACKER_TRUSTED_HOSTS")) or None,
+        "TRACKER_LOG_JSON": _flag(env.get("TRACKER_LOG_JSON")),
+        # The scheduler's heartbeat and leader lease; a dead leader is replaced within the lease.
+        "SCHEDULER_HEARTBEAT_SECONDS": int(env.get("TRACKER_HEARTBEAT_SECONDS", "30")),
+        "SCHEDULER_LEASE_SECONDS": int(env.get("TRACKER_LEASE_SECONDS", "90")),
+        # Overrides of the reminder rules, as JSON: {"send_hour": 8, "before_days": [5, 1]}.
+        "REMINDER_POLICY": _json(env.get("TRACKER_REMINDER_POLICY")),
         "SESSION_COOKIE_HTTPONLY": True,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "EVIDENCE_MAX_BYTES": 10 * 1024 * 1024,
         "MAIL_SERVER": env.get("MAIL_SERVER"),
         "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
-        "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes"),
-        "MAIL_USE_SSL": env.get("MAIL_USE_SSL", "").lower() in ("1", "true", "yes"),
+        "MAIL_USE_TLS": _flag(env.get("MAIL_USE_TLS")),
+        "MAIL_USE_SSL": _flag(env.get("MAIL_USE_SSL")),
         "MAIL_USERNAME": env.get("MAIL_USERNAME"),
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD"),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Policy Tracker <tracker@localhost>"),
     }
     return config
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _json(value: str | None) -> dict:
+    if not value:
+        return {}
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError as error:
+        raise RuntimeError(f"TRACKER_REMINDER_POLICY is not valid JSON: {error}") from None
+    if not isinstance(parsed, dict):
+        raise RuntimeError("TRACKER_REMINDER_POLICY must be a JSON object")
+    return parsed
+
+
+def _list(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
 
 
 def database_url(url: str) -> str:

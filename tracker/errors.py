@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, render_template
+from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
@@ -14,6 +15,9 @@ def init_app(app: Flask) -> None:
 
 
 def _http_error(error: HTTPException):
+    if request_ctx.url_adapter is None:
+        # The request was refused before routing (an untrusted Host): no page with links.
+        return f"{error.code} {error.name}", error.code, {"Content-Type": "text/plain"}
     return render_template("errors/error.html", error=error), error.code
 
 

@@ -3,22 +3,22 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-PASSWORD_MIN = 12
+from .passwords_policy import MIN_LENGTH, password_problem
+
+
+def strong_password(form, field) -> None:
+    problem = password_problem(field.data or "", getattr(form, "account_email", None))
+    if problem:
+        raise ValidationError(problem)
 
 
 def new_password_fields():
     password = PasswordField(
         _l("New password"),
-        validators=[
-            DataRequired(),
-            Length(
-                min=PASSWORD_MIN,
-                max=256,
-                message=_l("Use at least %(min)d characters.", min=PASSWORD_MIN),
-            ),
-        ],
+        validators=[DataRequired(), Length(max=256), strong_password],
+        description=_l("At least %(min)d characters.", min=MIN_LENGTH),
     )
     confirm = PasswordField(
         _l("Repeat the new password"),

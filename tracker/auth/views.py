@@ -96,6 +96,7 @@ def reset_password(token: str):
     if reset is None:
         return render_template("auth/reset_invalid.html"), 410
     form = ResetPasswordForm()
+    form.account_email = reset.user.email
     if form.validate_on_submit():
         services.reset_password(reset, form.password.data)
         db.session.commit()
@@ -109,6 +110,7 @@ def reset_password(token: str):
 def change_password():
     """Change my password; my other sessions end."""
     form = ChangePasswordForm()
+    form.account_email = current_user.email
     if form.validate_on_submit():
         user = current_user._get_current_object()
         if services.change_password(user, form.current.data, form.password.data):

@@ -32,4 +32,6 @@ def current_policy() -> ReminderPolicy:
     unknown = set(overrides) - known
     if unknown:
         raise RuntimeError(f"REMINDER_POLICY has unknown settings: {', '.join(sorted(unknown))}")
+    if "before_days" in overrides:
+        overrides = {**overrides, "before_days": tuple(overrides["before_days"])}
     return replace(ReminderPolicy(), **overrides)

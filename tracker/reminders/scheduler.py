@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -25,21 +24,20 @@ from .sending import send_due
 
 log = logging.getLogger(__name__)
 
-HEARTBEAT = timedelta(seconds=30)
-LEASE_TTL = timedelta(seconds=90)  # a dead leader is replaced within this
+LEASE_TTL = timedelta(seconds=90)  # default; SCHEDULER_LEASE_SECONDS in the config
 TICK = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
 class Job:
     id: str
-    trigger: Any
+    every: str  # the config key of its interval in seconds, or "tick"
     method: str  # name of the Runner method to call
 
 
 JOBS = (
-    Job("scheduler.heartbeat", IntervalTrigger(seconds=HEARTBEAT.total_seconds()), "heartbeat"),
-    Job("reminders.tick", IntervalTrigger(seconds=TICK.total_seconds()), "tick"),
+    Job("scheduler.heartbeat", "SCHEDULER_HEARTBEAT_SECONDS", "heartbeat"),
+    Job("reminders.tick", "tick", "tick"),
 )
 
 
@@ -50,13 +48,14 @@ class Runner:
         self.app = app
         self.holder = holder or lease.holder_name()
         self.leader = False
+        self.lease_ttl = timedelta(seconds=app.config.get("SCHEDULER_LEASE_SECONDS", 90))
 
     def heartbeat(self) -> None:
         """Take or keep the leadership; a new leader catches up at once."""
         with self.app.app_context():
             was_leader = self.leader
             try:
-                self.leader = lease.acquire(self.holder, LEASE_TTL)
+                self.leader = lease.acquire(self.holder, self.lease_ttl)
             finally:
                 db.session.remove()
         if self.leader and not was_leader:
@@ -93,9 +92,10 @@ def install(scheduler: BaseScheduler, runner: Runner) -> None:
     for job in JOBS:
         # Passing next_run_time=None would pause a job; leave it out to follow the trigger.
         start = {"next_run_time": datetime.now(UTC)} if job.method == "heartbeat" else {}
+        seconds = TICK.total_seconds() if job.every == "tick" else runner.app.config[job.every]
         scheduler.add_job(
             getattr(runner, job.method),
-            trigger=job.trigger,
+            trigger=IntervalTrigger(seconds=seconds),
             id=job.id,
             name=job.id,
             coalesce=True,

@@ -1,0 +1,81 @@
+"""Logging: one line per request with a request id (taken from X-Request-ID or made up), as
+JSON when TRACKER_LOG_JSON is set, so log collectors can index the fields."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+
+from flask import Flask, g, has_request_context, request
+from flask.logging import default_handler
+
+request_log = logging.getLogger("tracker.requests")
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = g.get("request_id", "-") if has_request_context() else "-"
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    FIELDS = ("method", "path", "status", "duration_ms", "remote_addr", "user_id")
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", "-"),
+        }
+        entry.update({k: getattr(record, k) for k in self.FIELDS if hasattr(record, k)})
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def init_app(app: Flask) -> None:
+    handler = logging.StreamHandler()
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(
+        JsonFormatter()
+        if app.config["TRACKER_LOG_JSON"]
+        else logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
+    )
+    # app.logger is the "tracker" logger: one handler there serves every tracker.* logger.
+    # The logger is process-wide: the newest app's handler replaces the previous one.
+    app.logger.removeHandler(default_handler)
+    for old in [h for h in app.logger.handlers if getattr(h, "tracker_handler", False)]:
+        app.logger.removeHandler(old)
+    handler.tracker_handler = True
+    app.logger.addHandler(handler)
+    app.logger.setLevel(logging.INFO)
+
+    @app.before_request
+    def _start() -> None:
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming[:64] if incoming.isprintable() and incoming else uuid.uuid4().hex
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _log(response):
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        request_log.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round(1000 * (time.perf_counter() - g.get("started", 0)), 1),
+                "remote_addr": request.remote_addr,
+                # Only if this request loaded the user anyway: logging makes no query.
+                "user_id": getattr(g.get("_login_user"), "id", None),
+            },
+        )
+        return response

@@ -43,6 +43,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .api.account import bp as api_account
+    from .api.views import bp as api
     from .auth.views import bp as auth
     from .boards.views import bp as boards
     from .calendars.views import bp as calendars
@@ -52,7 +54,18 @@ def register_blueprints(app: Flask) -> None:
     from .reminders.views import bp as reminders
     from .speeches.views import bp as speeches
 
-    for blueprint in (auth, boards, calendars, health, items, overview, reminders, speeches):
+    for blueprint in (
+        api,
+        api_account,
+        auth,
+        boards,
+        calendars,
+        health,
+        items,
+        overview,
+        reminders,
+        speeches,
+    ):
         app.register_blueprint(blueprint)
 
 

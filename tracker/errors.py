@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, jsonify, render_template, request
 from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -15,6 +15,8 @@ def init_app(app: Flask) -> None:
 
 
 def _http_error(error: HTTPException):
+    if request.path.startswith("/api/"):
+        return jsonify(error=f"{error.name}: {error.description}"), error.code
     if request_ctx.url_adapter is None:
         # The request was refused before routing (an untrusted Host): no page with links.
         return f"{error.code} {error.name}", error.code, {"Content-Type": "text/plain"}
@@ -26,4 +28,6 @@ def _unexpected_error(error: Exception):
     # Never leave a half-written transaction behind a failed request.
     db.session.rollback()
     page = InternalServerError()
+    if request.path.startswith("/api/"):
+        return jsonify(error="Internal Server Error"), 500
     return render_template("errors/error.html", error=page), 500

@@ -4,7 +4,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from .audit import AuditEvent
-from .auth import PasswordReset, UserSession, token_digest
+from .auth import ApiToken, PasswordReset, UserSession, token_digest
 from .base import Base, utcnow
 from .items import ActionItem, Milestone, Priority, Status, StatusUpdate, item_co_owners
 from .org import City, Department, Role, User
@@ -27,6 +27,7 @@ def _refuse_history_rewrites(session: Session, flush_context, instances) -> None
 
 __all__ = [
     "ActionItem",
+    "ApiToken",
     "AppendOnlyViolation",
     "AuditEvent",
     "Base",

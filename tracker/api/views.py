@@ -1,0 +1,247 @@
+"""/api/v1: items (list, detail, post an update), boards, and the OpenAPI description.
+
+The same scopes, transitions and optimistic locking as the pages: a stale `version` gets 409.
+Authentication is a personal token (`Authorization: Bearer ...`); cookies are not accepted,
+so the API needs no CSRF token.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from flask import Blueprint, abort, current_app, g, jsonify, request
+from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..access import city_scope_ids, item_or_404, supervises, visible_items
+from ..boards.queries import city_rows
+from ..clock import office_today
+from ..extensions import csrf, db
+from ..items import services
+from ..items.queries import PAGE_SIZE, SORT_COLUMNS, ItemFilter, filtered_items, item_page
+from ..items.rules import LIGHT_LABELS, traffic_light
+from ..models import City, Role, Status
+from . import serialize
+from .openapi import document
+from .tokens import user_for_bearer
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+MAX_PER_PAGE = 100
+REPORT_FIELDS = {"version", "status", "progress", "note", "evidence_url", "milestone_id"}
+URL = re.compile(r"^https?://[^\s]+$")
+
+
+@bp.before_request
+def _authenticate():
+    if request.endpoint == "api.openapi":
+        return None
+    user = user_for_bearer(request.headers.get("Authorization"))
+    if user is None:
+        response = jsonify(error="A valid API token is needed: Authorization: Bearer <token>.")
+        response.status_code = 401
+        response.headers["WWW-Authenticate"] = 'Bearer realm="tracker"'
+        return response
+    g.api_user = user
+    return None
+
+
+def _amber_days() -> int:
+    return current_app.config["TRACKER_AMBER_DAYS"]
+
+
+def _fail(status: int, message: str, errors: dict | None = None):
+    body = {"error": message}
+    if errors:
+        body["errors"] = errors
+    return jsonify(body), status
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3 description of this API."""
+    return jsonify(document())
+
+
+@bp.get("/items")
+def items():
+    """Items I may see, filtered and paged like /items."""
+    args = request.args
+    errors = {}
+    page = _int(args.get("page", "1"), "page", 1, 1_000_000, errors)
+    per_page = _int(args.get("per_page", str(PAGE_SIZE)), "per_page", 1, MAX_PER_PAGE, errors)
+    statuses = args.getlist("status")
+    if any(s not in {str(x) for x in Status} for s in statuses):
+        errors["status"] = "unknown status"
+    lights = args.getlist("light")
+    if any(x not in LIGHT_LABELS for x in lights):
+        errors["light"] = "unknown light"
+    due_from = _date(args.get("due_from"), "due_from", errors)
+    due_to = _date(args.get("due_to"), "due_to", errors)
+    sort = args.get("sort", "due")
+    if sort not in SORT_COLUMNS:
+        errors["sort"] = f"one of {', '.join(SORT_COLUMNS)}"
+    department = _int(args.get("department"), "department", 1, 2**31 - 1, errors)
+    responsible = _int(args.get("responsible"), "responsible", 1, 2**31 - 1, errors)
+    if errors:
+        return _fail(400, "Some parameters are not valid.", errors)
+    wanted = ItemFilter(
+        q=(args.get("q") or "").strip() or None,
+        city=args.get("city") or None,
+        department=department,
+        responsible=responsible,
+        statuses=tuple(statuses),
+        lights=tuple(lights),
+        due_from=due_from,
+        due_to=due_to,
+        sort=sort,
+    )
+    today = office_today()
+    query = filtered_items(g.api_user, wanted, today, _amber_days())
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    pages = max(1, -(-total // per_page))
+    found = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
+    return jsonify(
+        items=[serialize.item_summary(i, traffic_light(i, today, _amber_days())) for i in found],
+        page=page,
+        pages=pages,
+        total=total,
+    )
+
+
+@bp.get("/items/<int:item_id>")
+def item(item_id: int):
+    """One item with its directive, owners, milestones and full history."""
+    page = item_page(item_id, g.api_user, office_today(), _amber_days())
+    if page is None:
+        abort(404)
+    return jsonify(serialize.item_detail(page.item, page.light, list(reversed(page.updates))))
+
+
+@bp.post("/items/<int:item_id>/updates")
+def post_update(item_id: int):
+    """Report progress or change the status, under the same rules as the form."""
+    user = g.api_user
+    item = item_or_404(user, item_id)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _fail(400, "Send a JSON object.")
+    errors = _check_report(body)
+    if errors:
+        return _fail(400, "Some fields are not valid.", errors)
+    report = services.Report(
+        status=Status(body["status"]),
+        progress=body["progress"],
+        note=body.get("note"),
+        evidence_url=body.get("evidence_url"),
+        milestone_id=body.get("milestone_id"),
+    )
+    try:
+        services.report_status(item, user, report, body["version"], office_today())
+        db.session.commit()
+    except services.Invalid as invalid:
+        db.session.rollback()
+        return _fail(
+            422, "The update breaks a rule.", {k or "item": v for k, v in invalid.errors.items()}
+        )
+    except (services.Conflict, StaleDataError):
+        db.session.rollback()
+        current = db.session.get(type(item), item_id)
+        changes = services.changes_since(current, body["version"])
+        return jsonify(
+            error="Someone saved this item after your version; read it again and resend.",
+            version=current.version,
+            changes=[
+                {
+                    "at": e.at.isoformat(),
+                    "by": e.actor.name if e.actor else None,
+                    "action": e.action,
+                }
+                for e in changes
+            ],
+        ), 409
+    page = item_page(item_id, user, office_today(), _amber_days())
+    return jsonify(serialize.item_detail(page.item, page.light, list(reversed(page.updates)))), 201
+
+
+@bp.get("/boards")
+def boards():
+    """Per city in my scope: counts, completion, overdue, due soon, stale, light."""
+    user = g.api_user
+    if not supervises(user):
+        return _fail(403, "Boards are for supervisors and admins.")
+    query = select(City).order_by(City.name)
+    if user.role != Role.ADMIN:
+        query = query.where(City.id.in_(city_scope_ids(user)))
+    today = office_today()
+    rows = city_rows(db.session.scalars(query).all(), visible_items(user), today, _amber_days())
+    return jsonify(
+        as_of=today.isoformat(),
+        cities=[
+            {
+                "slug": row.extra["city"].slug,
+                "name": row.name,
+                "parent": row.extra["city"].parent.slug if row.extra["city"].parent else None,
+                "total": row.total,
+                "open": row.open,
+                "overdue": row.overdue,
+                "due_soon": row.due_soon,
+                "stale": row.stale,
+                "completion": round(row.completion, 1),
+                "change_since_last_week": round(row.change, 1),
+                "light": {"colour": row.light.colour, "reason": row.light.reason},
+                "counts": {str(s): row.counts.get(s, 0) for s in Status},
+            }
+            for row in rows
+        ],
+    )
+
+
+def _check_report(body: dict) -> dict[str, str]:
+    errors = {}
+    unknown = set(body) - REPORT_FIELDS
+    if unknown:
+        errors["body"] = f"unknown fields: {', '.join(sorted(unknown))}"
+    version = body.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        errors["version"] = "the item's version, an integer"
+    if body.get("status") not in {str(s) for s in Status}:
+        errors["status"] = "one of " + ", ".join(str(s) for s in Status)
+    progress = body.get("progress")
+    if not isinstance(progress, int) or isinstance(progress, bool) or not 0 <= progress <= 100:
+        errors["progress"] = "an integer from 0 to 100"
+    note = body.get("note")
+    if note is not None and (not isinstance(note, str) or len(note) > 5000):
+        errors["note"] = "text of at most 5000 characters"
+    url = body.get("evidence_url")
+    if url is not None and (not isinstance(url, str) or len(url) > 500 or not URL.match(url)):
+        errors["evidence_url"] = "an http(s) address of at most 500 characters"
+    milestone = body.get("milestone_id")
+    if milestone is not None and (not isinstance(milestone, int) or isinstance(milestone, bool)):
+        errors["milestone_id"] = "a milestone id or null"
+    return errors
+
+
+def _int(value, name, low, high, errors) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        errors[name] = "an integer"
+        return None
+    if not low <= number <= high:
+        errors[name] = f"from {low} to {high}"
+        return None
+    return number
+
+
+def _date(value, name, errors) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        errors[name] = "a date, YYYY-MM-DD"
+        return None

@@ -183,25 +183,23 @@ def count_queries(app):
 
 
 @pytest.fixture
-def make_item(app):
-    """Returns a function making an action item (with its own speech and directive) in a city;
-    keyword arguments are set on the item. Flushed, not committed."""
-    from tracker.models import ActionItem, City, Directive, Speech
+def make_directive(app):
+    """Returns a function making a one-sentence speech of `city` and its one directive."""
+    from tracker.models import Directive, Speech
 
     counter = iter(range(1, 1_000_000))
 
-    def make(city: City | None = None, **fields) -> ActionItem:
+    def make(city):
         n = next(counter)
-        city = city or City(slug=f"city-{n}", name=f"City {n}")
         speech = Speech(
             city=city,
             speaker=f"Speaker {n}",
             title=f"Speech {n}",
             delivered_on=date(2026, 1, 5),
             text="We must act.",
-            text_sha256=f"{n:064d}",
+            text_sha256=uuid.uuid4().hex * 2,  # unique, like a real digest
         )
-        directive = Directive(
+        return Directive(
             speech=speech,
             position=1,
             title="Act",
@@ -210,7 +208,24 @@ def make_item(app):
             sentence_start=0,
             sentence_end=12,
         )
-        item = ActionItem(directive=directive, city=city, **{"title": f"Item {n}", **fields})
+
+    return make
+
+
+@pytest.fixture
+def make_item(app, make_directive):
+    """Returns a function making an action item (with its own speech and directive) in a city;
+    keyword arguments are set on the item. Flushed, not committed."""
+    from tracker.models import ActionItem, City
+
+    counter = iter(range(1, 1_000_000))
+
+    def make(city: City | None = None, **fields) -> ActionItem:
+        n = next(counter)
+        city = city or City(slug=f"city-{n}", name=f"City {n}")
+        item = ActionItem(
+            directive=make_directive(city), city=city, **{"title": f"Item {n}", **fields}
+        )
         db.session.add(item)
         db.session.flush()
         return item

@@ -4,7 +4,7 @@ with the data, filters in the URL, and CSV and ICS that real parsers read back."
 import csv
 import io
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,10 +18,8 @@ from tracker.models import (
     ActionItem,
     City,
     Department,
-    Directive,
     Milestone,
     Role,
-    Speech,
     Status,
     StatusUpdate,
     User,
@@ -203,7 +201,7 @@ def test_calendar_feed_round_trips_and_can_be_revoked(client, login_as, app):
 
 
 @pytest.fixture
-def many_items(app):
+def many_items(app, make_directive):
     """A city with `n` items (bulk inserted), each with an update and some with milestones,
     and an admin to look at them."""
 
@@ -217,23 +215,7 @@ def many_items(app):
             city=city,
             department=department,
         )
-        speech = Speech(
-            city=city,
-            speaker="Mayor",
-            title="T",
-            delivered_on=date(2026, 1, 1),
-            text="We must act.",
-            text_sha256=f"{n:064d}",
-        )
-        directive = Directive(
-            speech=speech,
-            position=1,
-            title="Act",
-            start_offset=8,
-            end_offset=11,
-            sentence_start=0,
-            sentence_end=12,
-        )
+        directive = make_directive(city)
         db.session.add_all([staff, directive])
         if db.session.scalar(select(User).where(User.email == "boss@example.com")) is None:
             db.session.add(

@@ -12,13 +12,11 @@ from tracker.models import (
     ActionItem,
     City,
     Department,
-    Directive,
     Milestone,
     Reminder,
     ReminderLine,
     ReminderState,
     Role,
-    Speech,
     Status,
     StatusUpdate,
     User,
@@ -35,7 +33,7 @@ def at(day: date, hour: int = 10, zone=SHANGHAI) -> datetime:
 
 
 @pytest.fixture
-def world(app):
+def world(app, make_directive):
     """A city with two owners (A, B), a supervisor (S) and three items:
     I1 due 10 March (A, co-owner B), I2 due 20 March with a milestone due 12 March (A),
     I3 due 30 April, quiet since 10 February (B)."""
@@ -51,23 +49,7 @@ def world(app):
         "S": User(email="s@example.com", name="Su", role=Role.SUPERVISOR, city=city),
     }
     db.session.add_all(people.values())
-    speech = Speech(
-        city=city,
-        speaker="Mayor",
-        title="T",
-        delivered_on=date(2026, 2, 1),
-        text="We must act.",
-        text_sha256="1" * 64,
-    )
-    directive = Directive(
-        speech=speech,
-        position=1,
-        title="Act",
-        start_offset=8,
-        end_offset=11,
-        sentence_start=0,
-        sentence_end=12,
-    )
+    directive = make_directive(city)
 
     def item(title, owner, due, updated, co_owners=()):
         made = ActionItem(

@@ -8,11 +8,11 @@ all filter through `visible_items`; an item outside it is "not found", never "fo
 from __future__ import annotations
 
 from flask import abort
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.orm import Session
 
 from .extensions import db
-from .models import ActionItem, City, Role, Speech, User, item_co_owners
+from .models import ActionItem, City, Directive, Role, Speech, User, item_co_owners
 
 
 def city_scope_ids(user: User) -> list[int]:
@@ -33,11 +33,19 @@ def visible_items(user: User) -> ColumnElement[bool]:
     if user.role == Role.SUPERVISOR:
         return ActionItem.city_id.in_(city_scope_ids(user))
     co_owned = select(item_co_owners.c.item_id).where(item_co_owners.c.user_id == user.id)
-    return or_(
-        ActionItem.department_id == user.department_id,
-        ActionItem.responsible_id == user.id,
-        ActionItem.id.in_(co_owned),
+    return and_(
+        or_(
+            ActionItem.department_id == user.department_id,
+            ActionItem.responsible_id == user.id,
+            ActionItem.id.in_(co_owned),
+        ),
+        ActionItem.directive_id.in_(published_directives()),
     )
+
+
+def published_directives():
+    """Directives of published speeches: a draft's items are for supervisors only."""
+    return select(Directive.id).join(Directive.speech).where(Speech.published_at.is_not(None))
 
 
 def item_or_404(user: User, item_id: int, *, session: Session | None = None) -> ActionItem:
@@ -77,4 +85,5 @@ def visible_speeches(user: User) -> ColumnElement[bool]:
     """Speeches of the cities related to the user; published speeches are not secret."""
     if user.role == Role.ADMIN:
         return true()
-    return Speech.city_id.in_(related_city_ids(user))
+    related = Speech.city_id.in_(related_city_ids(user))
+    return related if supervises(user) else and_(related, Speech.published_at.is_not(None))

@@ -50,6 +50,9 @@ def from_environment(instance_path: str | Path, environ: dict[str, str] | None =
         "REMINDER_POLICY": _json(env.get("TRACKER_REMINDER_POLICY")),
         "SESSION_COOKIE_HTTPONLY": True,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # A pasted speech is a form field: room above the speech limit (512 KB), so the
+        # speech check, not a bare 413, tells the person what is wrong and keeps their input.
+        "MAX_FORM_MEMORY_SIZE": 2 * 1024 * 1024,
         "EVIDENCE_MAX_BYTES": 10 * 1024 * 1024,
         "MAIL_SERVER": env.get("MAIL_SERVER"),
         "MAIL_PORT": int(env.get("MAIL_PORT", "25")),

@@ -9,8 +9,14 @@ from flask_babel import format_datetime as babel_datetime
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from .labels import REASON_LABELS, STATE_LABELS, STATUS_LABELS, action_label
-from .models import LineReason, Priority, ReminderState, Status
+from .labels import (
+    DIRECTIVE_STATE_LABELS,
+    REASON_LABELS,
+    STATE_LABELS,
+    STATUS_LABELS,
+    action_label,
+)
+from .models import DirectiveState, LineReason, Priority, ReminderState, Status
 
 PRIORITY_LABELS = {
     Priority.NORMAL: _l("Normal"),
@@ -34,6 +40,7 @@ FILTERS = {
     "status_label": lambda status: STATUS_LABELS[Status(status)],
     "priority_label": lambda priority: PRIORITY_LABELS[Priority(priority)],
     "action_label": action_label,
+    "directive_state_label": lambda state: DIRECTIVE_STATE_LABELS[DirectiveState(state)],
     "reason_label": lambda reason: REASON_LABELS[LineReason(reason)],
     "state_label": lambda state: STATE_LABELS[ReminderState(state)],
 }

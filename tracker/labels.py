@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from .models import LineReason, ReminderState, Status
+from .models import DirectiveState, LineReason, ReminderState, Status
 
 STATUS_LABELS = {
     Status.NOT_STARTED: _l("Not started"),
@@ -48,4 +48,10 @@ STATE_LABELS = {
     ReminderState.SENT: _l("Sent"),
     ReminderState.FAILED: _l("Failed"),
     ReminderState.CANCELLED: _l("Not needed any more"),
+}
+
+DIRECTIVE_STATE_LABELS = {
+    DirectiveState.PROPOSED: _l("Proposed"),
+    DirectiveState.ACCEPTED: _l("Accepted"),
+    DirectiveState.REJECTED: _l("Rejected"),
 }

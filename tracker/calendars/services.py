@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from .. import audit
+from ..access import visible_items
 from ..extensions import db
 from ..items.rules import OPEN
 from ..mail import external_url, sender_domain
@@ -43,6 +44,7 @@ def feed(user: User) -> bytes:
         .where(
             or_(ActionItem.responsible_id == user.id, ActionItem.id.in_(co_owned)),
             ActionItem.status.in_(OPEN),
+            visible_items(user),
         )
         .order_by(ActionItem.id)
     ).all()

@@ -9,7 +9,22 @@ from . import english
 from .sentences import split_sentences
 from .timing import TimeLimit, add_months, find_time_limit
 
-__all__ = ["ProposedDirective", "TimeLimit", "add_months", "extract_directives", "split_headline"]
+__all__ = [
+    "ProposedDirective",
+    "TimeLimit",
+    "add_months",
+    "extract_directives",
+    "split_headline",
+    "split_sentences",
+    "tidy_span",
+]
+
+
+def tidy_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """text[start:end] narrowed past white space and edge punctuation, or None if no words
+    are left: what a directive's span may be."""
+    return english._tidy(text, start, end)
+
 
 TITLE_LENGTH = 300
 

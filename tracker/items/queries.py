@@ -72,7 +72,10 @@ def my_work(user: User, today: date, amber_days: int, titles: dict[str, str]) ->
     )
     if user.role == Role.STAFF:
         co_owned = select(item_co_owners.c.item_id).where(item_co_owners.c.user_id == user.id)
-        query = query.where(or_(ActionItem.responsible_id == user.id, ActionItem.id.in_(co_owned)))
+        query = query.where(
+            visible_items(user),
+            or_(ActionItem.responsible_id == user.id, ActionItem.id.in_(co_owned)),
+        )
     else:
         query = query.where(
             visible_items(user), ActionItem.status.in_(OPEN), ActionItem.due_on <= week_end

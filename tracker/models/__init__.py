@@ -9,7 +9,7 @@ from .base import Base, utcnow
 from .items import ActionItem, Milestone, Priority, Status, StatusUpdate, item_co_owners
 from .org import City, Department, Role, User
 from .outbox import LineReason, Reminder, ReminderKind, ReminderLine, ReminderState, SchedulerLease
-from .speeches import Directive, Speech
+from .speeches import Directive, DirectiveState, Speech
 
 APPEND_ONLY = (StatusUpdate, AuditEvent)
 
@@ -34,6 +34,7 @@ __all__ = [
     "City",
     "Department",
     "Directive",
+    "DirectiveState",
     "LineReason",
     "Milestone",
     "PasswordReset",

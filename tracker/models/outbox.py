@@ -17,6 +17,7 @@ from .org import User
 class ReminderKind(StrEnum):
     DAILY = "daily"  # one email a day: everything that needs the recipient
     DIGEST = "digest"  # weekly board of a supervisor's city
+    ASSIGNMENT = "assignment"  # 交办通知: the items of a newly published speech
 
 
 class ReminderState(StrEnum):
@@ -48,6 +49,8 @@ class Reminder(Base):
     kind: Mapped[ReminderKind] = mapped_column(enum_type(ReminderKind, "kind"))
     recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     period_on: Mapped[date] = mapped_column(Date)
+    # For an assignment notice: the speech whose items it lists.
+    speech_id: Mapped[int | None] = mapped_column(ForeignKey("speeches.id"))
     state: Mapped[ReminderState] = mapped_column(
         enum_type(ReminderState, "state"), default=ReminderState.PENDING
     )

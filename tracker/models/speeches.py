@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, UTCDateTime, utcnow
+from .base import Base, UTCDateTime, enum_type, utcnow
 from .org import City
 
 
@@ -27,6 +28,8 @@ class Speech(Base):
     text_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     source_name: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # None while a draft: only supervisors and admins see it and its items.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     city: Mapped[City] = relationship()
     directives: Mapped[list[Directive]] = relationship(
@@ -35,6 +38,12 @@ class Speech(Base):
 
     def __repr__(self) -> str:
         return f"<Speech {self.id} {self.delivered_on} {self.speaker}>"
+
+
+class DirectiveState(StrEnum):
+    PROPOSED = "proposed"  # found by the extractor, not yet reviewed
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
 
 
 class Directive(Base):
@@ -62,6 +71,11 @@ class Directive(Base):
     time_limit: Mapped[str | None] = mapped_column(String(120))
     suggested_due_on: Mapped[date | None] = mapped_column(Date)
     cadence: Mapped[str | None] = mapped_column(String(16))
+    state: Mapped[DirectiveState] = mapped_column(
+        enum_type(DirectiveState, "state"),
+        default=DirectiveState.ACCEPTED,
+        server_default=DirectiveState.ACCEPTED.value,
+    )
 
     speech: Mapped[Speech] = relationship(back_populates="directives")
 

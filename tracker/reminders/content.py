@@ -15,7 +15,15 @@ from ..clock import office_zone
 from ..extensions import db
 from ..items.rules import OPEN
 from ..mail import compose, external_url, sender_domain
-from ..models import ActionItem, LineReason, Reminder, ReminderLine, Status, StatusUpdate
+from ..models import (
+    ActionItem,
+    Directive,
+    LineReason,
+    Reminder,
+    ReminderLine,
+    Status,
+    StatusUpdate,
+)
 
 
 def message_id(reminder: Reminder) -> str:
@@ -131,4 +139,32 @@ def compose_digest(reminder: Reminder, now: datetime) -> EmailMessage:
         stale=stale,
         links=links,
         today=today,
+    )
+
+
+def compose_assignment(reminder: Reminder, now: datetime) -> EmailMessage:
+    """交办通知: the recipient's new items from one published speech, with links."""
+    recipient = reminder.recipient
+    items = db.session.scalars(
+        select(ActionItem)
+        .join(ActionItem.directive)
+        .options(joinedload(ActionItem.directive).joinedload(Directive.speech))
+        .where(Directive.speech_id == reminder.speech_id, ActionItem.responsible_id == recipient.id)
+        .order_by(ActionItem.due_on, ActionItem.id)
+    ).all()
+    speech = items[0].directive.speech if items else None
+    return compose(
+        recipient.email,
+        recipient.name,
+        ngettext(
+            "New assignment: %(num)d item for you",
+            "New assignment: %(num)d items for you",
+            len(items),
+        ),
+        "assignment",
+        message_id=message_id(reminder),
+        recipient=recipient,
+        items=items,
+        speech=speech,
+        links={item.id: external_url("items.detail", item_id=item.id) for item in items},
     )

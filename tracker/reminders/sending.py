@@ -34,7 +34,7 @@ from ..models import (
     Role,
     User,
 )
-from .content import compose_daily, compose_digest
+from .content import compose_assignment, compose_daily, compose_digest
 from .policy import ReminderPolicy, current_policy
 
 
@@ -154,8 +154,9 @@ def prepare(reminder_id: int, sender: str, now: datetime) -> EmailMessage | None
     """Under the claim: attach the recipient's waiting lines, check each again, and build the
     email; None (and the message cancelled) when nothing is left to say."""
     reminder = db.session.get(Reminder, reminder_id)
-    if reminder.kind == ReminderKind.DIGEST:
-        message = compose_digest(reminder, now)
+    if reminder.kind in (ReminderKind.DIGEST, ReminderKind.ASSIGNMENT):
+        compose = compose_digest if reminder.kind == ReminderKind.DIGEST else compose_assignment
+        message = compose(reminder, now)
         db.session.commit()
         return message
     db.session.execute(

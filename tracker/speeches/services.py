@@ -11,7 +11,7 @@ from sqlalchemy import select
 from .. import audit
 from ..extensions import db
 from ..extraction import extract_directives, split_headline
-from ..models import ActionItem, City, Directive, Speech, User
+from ..models import ActionItem, City, Directive, DirectiveState, Speech, User, utcnow
 
 MAX_SPEECH_BYTES = 512 * 1024
 
@@ -63,8 +63,11 @@ def import_speech(
     source_name: str | None = None,
     actor: User | None = None,
     source: str | None = None,
+    draft: bool = False,
 ) -> Speech:
-    """Add a speech with the directives extracted from it. Flushes; the caller commits."""
+    """Add a speech with the directives extracted from it. A `draft` waits for a supervisor
+    to review its proposed directives and publish it; otherwise it is published at once with
+    its directives accepted. Flushes; the caller commits."""
     speaker = speaker.strip()
     if not speaker:
         raise SpeechRefused("the speaker's name is empty")
@@ -88,6 +91,7 @@ def import_speech(
         text=body,
         text_sha256=_digest(body),
         source_name=source_name,
+        published_at=None if draft else utcnow(),
     )
     for position, proposed in enumerate(extract_directives(body), start=1):
         limit = proposed.time_limit
@@ -102,6 +106,7 @@ def import_speech(
                 time_limit=limit.phrase if limit else None,
                 suggested_due_on=limit.due_on(delivered_on) if limit else None,
                 cadence=limit.cadence if limit else None,
+                state=DirectiveState.PROPOSED if draft else DirectiveState.ACCEPTED,
             )
         )
     db.session.add(speech)

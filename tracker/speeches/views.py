@@ -1,9 +1,19 @@
 """Speech pages."""
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
 
-from .queries import speech_list, speech_page
+from ..access import city_scope_ids, require_supervisor
+from ..extensions import db
+from ..items.services import Invalid
+from ..models import ActionItem, City, Department, Directive, DirectiveState, Role, Speech, User
+from . import review as review_service
+from .forms import AssignForm, DirectiveForm, NewSpeechForm
+from .queries import segments, speech_list, speech_page
+from .services import SpeechRefused, decode_speech, import_speech
 
 bp = Blueprint("speeches", __name__)
 
@@ -23,3 +33,237 @@ def detail(speech_id: int):
     if page is None:
         abort(404)
     return render_template("speeches/detail.html", page=page, speech=page.speech)
+
+
+def _supervised_speech(speech_id: int) -> Speech:
+    """The speech, if the current user supervises its city (or is an admin); else 404/403."""
+    user = current_user._get_current_object()
+    require_supervisor(user)
+    speech = db.session.get(Speech, speech_id)
+    if speech is None or (user.role != Role.ADMIN and speech.city_id not in city_scope_ids(user)):
+        abort(404)
+    return speech
+
+
+def _cities_for(user: User) -> list[City]:
+    query = select(City).order_by(City.name)
+    if user.role != Role.ADMIN:
+        query = query.where(City.id.in_(city_scope_ids(user)))
+    return db.session.scalars(query).all()
+
+
+@bp.route("/speeches/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Paste a speech or upload it; the extractor proposes its directives for review."""
+    user = current_user._get_current_object()
+    require_supervisor(user)
+    form = NewSpeechForm()
+    cities = {c.slug: c for c in _cities_for(user)}
+    form.city.choices = [(slug, c.name) for slug, c in cities.items()]
+    status = 200
+    if form.validate_on_submit():
+        try:
+            upload = form.file.data
+            if upload and upload.filename:
+                text = decode_speech(upload.read(), upload.filename)
+            elif (form.text.data or "").strip():
+                text = decode_speech(form.text.data.encode("utf-8"), _("The pasted text"))
+            else:
+                raise SpeechRefused(_("Paste the text of the speech or choose a file."))
+            speech = import_speech(
+                text,
+                city=cities[form.city.data],
+                speaker=form.speaker.data,
+                delivered_on=form.delivered_on.data,
+                title=form.title.data or None,
+                outlet=form.outlet.data or None,
+                source_name=upload.filename if upload and upload.filename else None,
+                actor=user,
+                draft=True,
+            )
+        except SpeechRefused as refusal:
+            db.session.rollback()
+            form.text.errors = [*form.text.errors, str(refusal)]
+            status = 400
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "%(count)d directives proposed. Review them before assigning.",
+                    count=len(speech.directives),
+                ),
+                "info",
+            )
+            return redirect(url_for("speeches.review", speech_id=speech.id))
+    elif form.is_submitted():
+        status = 400
+    return render_template("speeches/new.html", form=form), status
+
+
+@bp.get("/speeches/<int:speech_id>/review")
+@login_required
+def review(speech_id: int):
+    """The text with every proposed directive highlighted, and what to do with each."""
+    speech = _supervised_speech(speech_id)
+    return _review_page(speech)
+
+
+def _review_page(speech: Speech, forms: dict | None = None, status: int = 200):
+    forms = forms or {}
+    rows = []
+    for directive in sorted(speech.directives, key=lambda d: d.start_offset):
+        form = forms.get(directive.id) or DirectiveForm(
+            formdata=None, title=directive.title, due_on=directive.suggested_due_on
+        )
+        text = speech.text
+        form.split_at.choices = [
+            (at, f"…{text[max(directive.start_offset, at - 25) : at]} | {text[at : at + 25]}…")
+            for at in review_service.split_points(directive)
+        ]
+        rows.append((directive, form))
+    return render_template(
+        "speeches/review.html",
+        speech=speech,
+        segments=segments(speech),
+        rows=rows,
+        missed=review_service.missed_sentences(speech),
+        sentence_form=FlaskForm(),
+    ), status
+
+
+@bp.post("/speeches/<int:speech_id>/directives/<int:directive_id>")
+@login_required
+def change_directive(speech_id: int, directive_id: int):
+    """Accept (with its title and due date), reject, split or merge a directive."""
+    speech = _supervised_speech(speech_id)
+    directive = db.session.get(Directive, directive_id)
+    if directive is None or directive.speech_id != speech.id:
+        abort(404)
+    user = current_user._get_current_object()
+    form = DirectiveForm()
+    form.split_at.choices = []
+    action = request.form.get("action", "")  # the button pressed
+    if form.validate_on_submit():
+        try:
+            if action == "accept":
+                review_service.accept(directive, user, form.title.data, form.due_on.data)
+            elif action == "reject":
+                review_service.reject(directive, user)
+            elif action == "split":
+                review_service.split(directive, user, form.split_at.data or 0)
+            elif action == "merge":
+                review_service.merge_with_next(directive, user)
+            else:
+                abort(400, _("Unknown action."))
+        except Invalid as invalid:
+            db.session.rollback()
+            form.form_errors.extend(invalid.errors.values())
+            return _review_page(_supervised_speech(speech_id), {directive_id: form}, 400)
+        db.session.commit()
+        return redirect(
+            url_for("speeches.review", speech_id=speech.id) + f"#directive-{directive_id}"
+        )
+    return _review_page(speech, {directive_id: form}, 400)
+
+
+@bp.post("/speeches/<int:speech_id>/sentences")
+@login_required
+def add_sentence(speech_id: int):
+    """Mark a sentence the extractor missed as a directive."""
+    speech = _supervised_speech(speech_id)
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        review_service.add_sentence(
+            speech, current_user._get_current_object(), request.form.get("start", -1, type=int)
+        )
+    except Invalid as invalid:
+        db.session.rollback()
+        flash(" ".join(invalid.errors.values()), "error")
+        return redirect(url_for("speeches.review", speech_id=speech.id))
+    db.session.commit()
+    flash(_("The sentence is now a directive."), "info")
+    return redirect(url_for("speeches.review", speech_id=speech.id))
+
+
+@bp.route("/speeches/<int:speech_id>/assign", methods=["GET", "POST"])
+@login_required
+def assign(speech_id: int):
+    """交办: give accepted directives to a department and a responsible person."""
+    speech = _supervised_speech(speech_id)
+    user = current_user._get_current_object()
+    form = AssignForm()
+    accepted = [d for d in speech.directives if d.state == DirectiveState.ACCEPTED]
+    form.directives.choices = [(d.id, d.title) for d in accepted]
+    city_ids = [speech.city_id, *(c.id for c in speech.city.sub_units)]
+    departments = {
+        d.id: d
+        for d in db.session.scalars(
+            select(Department).where(Department.city_id.in_(city_ids)).order_by(Department.name)
+        )
+    }
+    staff = {
+        u.id: u
+        for u in db.session.scalars(
+            select(User)
+            .where(User.department_id.in_(departments), User.is_active, User.role == Role.STAFF)
+            .order_by(User.name)
+        )
+    }
+    form.department.choices = [(d.id, d.name) for d in departments.values()]
+    form.responsible.choices = [
+        (u.id, f"{u.name} ({departments[u.department_id].name})") for u in staff.values()
+    ]
+    form.co_owners.choices = form.responsible.choices
+    status = 200
+    if form.validate_on_submit():
+        try:
+            items = review_service.assign(
+                speech,
+                user,
+                [d for d in accepted if d.id in set(form.directives.data or [])],
+                departments[form.department.data],
+                staff[form.responsible.data],
+                [staff[i] for i in form.co_owners.data or []],
+                form.start_on.data,
+                form.due_on.data,
+            )
+        except Invalid as invalid:
+            db.session.rollback()
+            form.form_errors.extend(invalid.errors.values())
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("%(count)d items created.", count=len(items)), "info")
+            return redirect(url_for("speeches.assign", speech_id=speech.id))
+    elif form.is_submitted():
+        status = 400
+    items = db.session.scalars(
+        select(ActionItem)
+        .join(ActionItem.directive)
+        .where(Directive.speech_id == speech.id)
+        .order_by(Directive.position, ActionItem.id)
+    ).all()
+    return render_template(
+        "speeches/assign.html", speech=speech, form=form, items=items, publish_form=FlaskForm()
+    ), status
+
+
+@bp.post("/speeches/<int:speech_id>/publish")
+@login_required
+def publish(speech_id: int):
+    """Publish the speech: its items reach their owners, with one assignment email each."""
+    speech = _supervised_speech(speech_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        notices = review_service.publish(speech, current_user._get_current_object())
+    except Invalid as invalid:
+        db.session.rollback()
+        flash(" ".join(invalid.errors.values()), "error")
+        return redirect(url_for("speeches.assign", speech_id=speech.id))
+    db.session.commit()
+    flash(_("Published. %(count)d assignment emails are in the outbox.", count=notices), "info")
+    return redirect(url_for("speeches.detail", speech_id=speech.id))

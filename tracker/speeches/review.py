@@ -1,0 +1,252 @@
+"""Reviewing a new speech (立项交办): accept, reject, retitle, split and merge the proposed
+directives, add a sentence the extractor missed, assign items, publish. Every change keeps
+each directive's span exact, is audited, and flushes; the request commits."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .. import audit
+from ..database import insert_ignoring_duplicates
+from ..extensions import db
+from ..extraction import split_sentences, tidy_span
+from ..extraction.timing import find_time_limit
+from ..items.services import Invalid
+from ..models import (
+    ActionItem,
+    Department,
+    Directive,
+    DirectiveState,
+    Priority,
+    Reminder,
+    ReminderKind,
+    ReminderState,
+    Role,
+    Speech,
+    Status,
+    User,
+    utcnow,
+)
+
+TITLE_LENGTH = 300
+
+
+def _title(text: str) -> str:
+    title = text[0].upper() + text[1:]
+    return title if len(title) <= TITLE_LENGTH else title[: TITLE_LENGTH - 1] + "…"
+
+
+def _renumber(speech: Speech) -> None:
+    """Positions follow the text again (two steps: the positions are unique per speech)."""
+    directives = sorted(speech.directives, key=lambda d: d.start_offset)
+    for n, directive in enumerate(directives, start=1):
+        directive.position = -n
+    db.session.flush()
+    for directive in directives:
+        directive.position = -directive.position
+    db.session.flush()
+
+
+def accept(directive: Directive, actor: User, title: str, due_on: date | None) -> None:
+    title = (title or "").strip()
+    if not title:
+        raise Invalid({"title": _("Give the directive a title.")})
+    directive.title, directive.suggested_due_on = title[:TITLE_LENGTH], due_on
+    directive.state = DirectiveState.ACCEPTED
+    audit.record("directive.accepted", directive, actor=actor, title=directive.title)
+
+
+def reject(directive: Directive, actor: User) -> None:
+    if db.session.scalar(select(ActionItem.id).where(ActionItem.directive_id == directive.id)):
+        raise Invalid({"": _("This directive has items already; it cannot be rejected.")})
+    directive.state = DirectiveState.REJECTED
+    audit.record("directive.rejected", directive, actor=actor)
+
+
+def split_points(directive: Directive) -> list[int]:
+    """Offsets where the directive may be split: the word boundaries inside it."""
+    text = directive.speech.text
+    return [
+        i
+        for i in range(directive.start_offset + 1, directive.end_offset)
+        if text[i - 1].isspace() and not text[i].isspace()
+    ]
+
+
+def split(directive: Directive, actor: User, at: int) -> Directive:
+    """Two directives from one, cut at the word boundary `at`; both spans stay exact."""
+    speech = directive.speech
+    text = speech.text
+    first = tidy_span(text, directive.start_offset, at) if at in split_points(directive) else None
+    second = tidy_span(text, at, directive.end_offset) if first else None
+    if not (first and second):
+        raise Invalid({"split_at": _("Choose a place between two words inside the directive.")})
+    directive.start_offset, directive.end_offset = first
+    directive.title = _title(text[first[0] : first[1]])
+    new = Directive(
+        speech=speech,
+        position=len(speech.directives) + 1,
+        title=_title(text[second[0] : second[1]]),
+        start_offset=second[0],
+        end_offset=second[1],
+        sentence_start=directive.sentence_start,
+        sentence_end=directive.sentence_end,
+        state=DirectiveState.PROPOSED,
+    )
+    _copy_time_limit(new, speech)
+    db.session.add(new)
+    db.session.flush()
+    _renumber(speech)
+    audit.record("directive.split", directive, actor=actor, new=new.id)
+    return new
+
+
+def merge_with_next(directive: Directive, actor: User) -> None:
+    """Join the directive with the next one of the speech; the span covers both."""
+    speech = directive.speech
+    later = sorted(
+        (d for d in speech.directives if d.start_offset > directive.start_offset),
+        key=lambda d: d.start_offset,
+    )
+    if not later:
+        raise Invalid({"": _("There is no directive after this one to merge with.")})
+    following = later[0]
+    if db.session.scalar(select(ActionItem.id).where(ActionItem.directive_id == following.id)):
+        raise Invalid({"": _("The next directive has items already; it cannot be merged.")})
+    directive.end_offset = following.end_offset
+    directive.sentence_start = min(directive.sentence_start, following.sentence_start)
+    directive.sentence_end = max(directive.sentence_end, following.sentence_end)
+    directive.title = _title(speech.text[directive.start_offset : directive.end_offset])
+    speech.directives.remove(following)
+    db.session.delete(following)
+    db.session.flush()
+    _renumber(speech)
+    audit.record("directive.merged", directive, actor=actor, merged=following.id)
+
+
+def missed_sentences(speech: Speech) -> list[tuple[int, int]]:
+    """Sentences of the speech that hold no directive."""
+    spans = [(d.start_offset, d.end_offset) for d in speech.directives]
+    return [
+        (start, end)
+        for start, end in split_sentences(speech.text)
+        if not any(start <= s and e <= end for s, e in spans)
+    ]
+
+
+def add_sentence(speech: Speech, actor: User, sentence_start: int) -> Directive:
+    """Mark a sentence the extractor missed as an (accepted) directive."""
+    sentence = next((s for s in missed_sentences(speech) if s[0] == sentence_start), None)
+    span = tidy_span(speech.text, *sentence) if sentence else None
+    if span is None:
+        raise Invalid({"": _("Choose a sentence of the speech that holds no directive yet.")})
+    directive = Directive(
+        speech=speech,
+        position=len(speech.directives) + 1,
+        title=_title(speech.text[span[0] : span[1]]),
+        start_offset=span[0],
+        end_offset=span[1],
+        sentence_start=sentence[0],
+        sentence_end=sentence[1],
+        state=DirectiveState.ACCEPTED,
+    )
+    _copy_time_limit(directive, speech)
+    db.session.add(directive)
+    db.session.flush()
+    _renumber(speech)
+    audit.record("directive.added", directive, actor=actor)
+    return directive
+
+
+def _copy_time_limit(directive: Directive, speech: Speech) -> None:
+    limit = find_time_limit(speech.text, directive.start_offset, directive.end_offset)
+    if limit:
+        directive.time_limit = limit.phrase
+        directive.suggested_due_on = limit.due_on(speech.delivered_on)
+        directive.cadence = limit.cadence
+
+
+def assign(
+    speech: Speech,
+    actor: User,
+    directives: list[Directive],
+    department: Department,
+    responsible: User,
+    co_owners: list[User],
+    start_on: date | None,
+    due_on: date | None,
+) -> list[ActionItem]:
+    """交办: one new item per chosen accepted directive, for one department and person."""
+    errors = {}
+    if not directives:
+        errors["directives"] = _("Choose at least one accepted directive.")
+    if any(d.state != DirectiveState.ACCEPTED or d.speech_id != speech.id for d in directives):
+        errors["directives"] = _("Only accepted directives of this speech can be assigned.")
+    if department.city_id not in {speech.city_id, *(c.id for c in speech.city.sub_units)}:
+        errors["department"] = _("Choose a department of %(city)s.", city=speech.city.name)
+    if responsible.department_id != department.id or not responsible.is_active:
+        errors["responsible"] = _("The responsible person must work in the chosen department.")
+    if any(u.role != Role.STAFF or not u.is_active for u in co_owners):
+        errors["co_owners"] = _("Co-owners must be active staff members.")
+    if start_on and due_on and due_on < start_on:
+        errors["due_on"] = _("The due date cannot be before the start date.")
+    if errors:
+        raise Invalid(errors)
+    items = []
+    for directive in directives:
+        item = ActionItem(
+            directive=directive,
+            city_id=department.city_id,
+            department=department,
+            responsible=responsible,
+            co_owners=[u for u in co_owners if u.id != responsible.id],
+            title=directive.title,
+            priority=Priority.NORMAL,
+            status=Status.NOT_STARTED,
+            progress=0,
+            start_on=start_on,
+            due_on=due_on or directive.suggested_due_on,
+        )
+        db.session.add(item)
+        items.append(item)
+    db.session.flush()
+    for item in items:
+        audit.record("item.assigned", item, actor=actor, version=item.version, speech=speech.id)
+    return items
+
+
+def publish(speech: Speech, actor: User) -> int:
+    """Make the speech and its items visible to their owners, and plan one assignment notice
+    (交办通知) per responsible person. Publishing twice plans nothing new."""
+    items = db.session.scalars(
+        select(ActionItem).join(ActionItem.directive).where(Directive.speech_id == speech.id)
+    ).all()
+    if not items:
+        raise Invalid({"": _("Assign at least one item before publishing.")})
+    if speech.published_at is None:
+        speech.published_at = utcnow()
+        audit.record("speech.published", speech, actor=actor, items=len(items))
+    recipients = {item.responsible_id for item in items if item.responsible_id}
+    today = speech.published_at.date()
+    insert_ignoring_duplicates(
+        Reminder,
+        [
+            {
+                "key": f"{ReminderKind.ASSIGNMENT}:{speech.id}:{person}",
+                "kind": ReminderKind.ASSIGNMENT,
+                "recipient_id": person,
+                "period_on": today,
+                "speech_id": speech.id,
+                "state": ReminderState.PENDING,
+                "attempts": 0,
+                "created_at": utcnow(),
+            }
+            for person in sorted(recipients)
+        ],
+        ["key"],
+    )
+    db.session.flush()
+    return len(recipients)

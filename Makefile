@@ -27,12 +27,13 @@ run: $(VENV)/.installed-run
 	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl-C stops)"
 	TRACKER_SCHEDULER=$${TRACKER_SCHEDULER:-in-process} $(BIN)/tracker serve --host 127.0.0.1 --port $(PORT)
 
-## Browser tests drive Debian's Chromium: Playwright cannot download its own browser here.
+## Browser tests drive Debian's Chromium (Playwright cannot download its own browser here),
+## with CJK fonts so that Chinese text renders in screenshots instead of empty boxes.
 browser:
-	@command -v chromium >/dev/null || { \
-	  echo "Installing Debian's chromium for the browser tests..."; \
+	@{ command -v chromium >/dev/null && fc-list :lang=zh 2>/dev/null | grep -q .; } || { \
+	  echo "Installing Debian's chromium and fonts-noto-cjk for the browser tests..."; \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 ## Lint and run the whole test suite (SQLite; set TEST_DATABASE_URL for PostgreSQL).
 test: $(VENV)/.installed-test browser

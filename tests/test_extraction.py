@@ -229,3 +229,10 @@ def test_any_text_gives_exact_ordered_spans(text):
         if directive.time_limit:
             limit = directive.time_limit
             assert text[limit.start : limit.end] == limit.phrase
+
+
+def test_a_time_limit_inside_one_clause_stays_with_that_clause():
+    text = "It is necessary to open a centre within one year, and train 500 engineers."
+    first, second = extract_directives(text)
+    assert first.time_limit.phrase == "within one year"
+    assert second.time_limit is None

@@ -57,13 +57,28 @@ def extract_directives(text: str) -> list[ProposedDirective]:
         begin = english.action_start(text, sentence_start, sentence_end)
         if begin is None:
             continue
-        sentence_limit = find_time_limit(text, sentence_start, sentence_end)
-        for start, end in english.split_clauses(text, begin, sentence_end):
-            limit = find_time_limit(text, start, end) or sentence_limit
+        clauses = english.split_clauses(text, begin, sentence_end)
+        shared = _shared_time_limit(text, sentence_start, sentence_end, clauses)
+        for start, end in clauses:
+            limit = find_time_limit(text, start, end) or shared
             directives.append(
                 ProposedDirective(start, end, sentence_start, sentence_end, text[start:end], limit)
             )
     return directives
+
+
+def _shared_time_limit(text, sentence_start, sentence_end, clauses) -> TimeLimit | None:
+    """A time limit that stands outside every clause ("Within one year, build X, and train
+    Y") applies to all of them; one inside a clause belongs to that clause alone."""
+    position = sentence_start
+    while position < sentence_end:
+        limit = find_time_limit(text, position, sentence_end)
+        if limit is None:
+            return None
+        if not any(start <= limit.start < end for start, end in clauses):
+            return limit
+        position = limit.end
+    return None
 
 
 def split_headline(raw: str) -> tuple[str | None, str]:

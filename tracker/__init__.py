@@ -43,6 +43,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .admin.views import bp as admin
     from .api.account import bp as api_account
     from .api.views import bp as api
     from .auth.views import bp as auth
@@ -55,6 +56,7 @@ def register_blueprints(app: Flask) -> None:
     from .speeches.views import bp as speeches
 
     for blueprint in (
+        admin,
         api,
         api_account,
         auth,
@@ -70,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from .admin.cli import users_group
     from .reminders.cli import reminders_group, scheduler_command, serve_command
     from .seeding.cli import seed_command
     from .speeches.cli import import_speech_command
@@ -78,6 +81,7 @@ def register_cli(app: Flask) -> None:
         seed_command,
         import_speech_command,
         reminders_group,
+        users_group,
         scheduler_command,
         serve_command,
     ):

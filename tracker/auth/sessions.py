@@ -55,8 +55,8 @@ def end_all_sessions(user: User, *, keep_current: bool = False) -> None:
         .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
-    token = session.get(SESSION_KEY)
-    if keep_current and token:
+    token = session.get(SESSION_KEY) if keep_current else None
+    if token:
         statement = statement.where(UserSession.token_hash != token_digest(token))
     db.session.execute(statement)
 

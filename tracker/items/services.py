@@ -26,19 +26,14 @@ from ..models import (
     StatusUpdate,
     User,
 )
+from ..validation import Invalid
 from .rules import OPEN, transition
+
+__all__ = ["Conflict", "Invalid", "Report"]
 
 EVIDENCE_TYPES = frozenset(
     "pdf png jpg jpeg gif webp doc docx xls xlsx ppt pptx odt ods odp txt csv zip".split()
 )
-
-
-class Invalid(Exception):
-    """The request cannot be carried out; `errors` maps form fields (or "") to messages."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(errors)
-        self.errors = errors
 
 
 class Conflict(Exception):

@@ -9,6 +9,7 @@ from .base import Base, utcnow
 from .items import ActionItem, Milestone, Priority, Status, StatusUpdate, item_co_owners
 from .org import City, Department, Role, User
 from .outbox import LineReason, Reminder, ReminderKind, ReminderLine, ReminderState, SchedulerLease
+from .settings import Setting
 from .speeches import Directive, DirectiveState, Speech
 
 APPEND_ONLY = (StatusUpdate, AuditEvent)
@@ -45,6 +46,7 @@ __all__ = [
     "ReminderState",
     "Role",
     "SchedulerLease",
+    "Setting",
     "Speech",
     "Status",
     "StatusUpdate",

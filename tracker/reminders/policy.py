@@ -7,6 +7,9 @@ from dataclasses import dataclass, fields, replace
 
 from flask import current_app
 
+from ..extensions import db
+from ..models import Setting
+
 
 @dataclass(frozen=True)
 class ReminderPolicy:
@@ -26,8 +29,17 @@ class ReminderPolicy:
     catch_up_days: int = 31  # the longest gap planning catches up on
 
 
+POLICY_KEY = "reminder_policy"
+
+
 def current_policy() -> ReminderPolicy:
-    overrides = current_app.config.get("REMINDER_POLICY") or {}
+    """The defaults, overridden by the config (TRACKER_REMINDER_POLICY), overridden by what
+    an admin saved on /admin/policy."""
+    saved = db.session.get(Setting, POLICY_KEY)
+    overrides = {
+        **(current_app.config.get("REMINDER_POLICY") or {}),
+        **(saved.value if saved else {}),
+    }
     known = {f.name for f in fields(ReminderPolicy)}
     unknown = set(overrides) - known
     if unknown:

@@ -14,7 +14,6 @@ from ..database import insert_ignoring_duplicates
 from ..extensions import db
 from ..extraction import split_sentences, tidy_span
 from ..extraction.timing import find_time_limit
-from ..items.services import Invalid
 from ..models import (
     ActionItem,
     Department,
@@ -30,6 +29,7 @@ from ..models import (
     User,
     utcnow,
 )
+from ..validation import Invalid
 
 TITLE_LENGTH = 300
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from ..access import city_scope_ids, require_supervisor
 from ..extensions import db
-from ..items.services import Invalid
 from ..models import ActionItem, City, Department, Directive, DirectiveState, Role, Speech, User
+from ..validation import Invalid
 from . import review as review_service
 from .forms import AssignForm, DirectiveForm, NewSpeechForm
 from .queries import segments, speech_list, speech_page

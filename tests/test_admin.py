@@ -1,0 +1,197 @@
+"""Admin pages and `tracker users`: only admins, clear refusals, every change audited, and
+deactivation ending sessions at once."""
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import ACCOUNTS, DEMO_PASSWORD
+from tracker.extensions import db
+from tracker.models import AuditEvent, City, Department, Setting, User
+from tracker.reminders.policy import current_policy
+
+PAGES = ["/admin/users", "/admin/places", "/admin/policy", "/admin/audit", "/admin/users/1"]
+
+
+@pytest.mark.parametrize("who", ["staff", "supervisor", "other_supervisor"])
+@pytest.mark.parametrize("page", PAGES)
+def test_admin_pages_are_for_admins_only(client, login_as, who, page):
+    login_as(who)
+    assert client.get(page).status_code == 403
+    assert client.post(page, data={}).status_code in (403, 405)  # the audit log is read-only
+
+
+def _nanjing(slug: str) -> Department:
+    return db.session.scalar(
+        select(Department).where(Department.slug == slug, Department.city.has(slug="nanjing"))
+    )
+
+
+def test_creating_a_user_refuses_a_taken_email_and_a_foreign_department(
+    client, login_as, smtp_sink
+):
+    login_as("admin")
+    jiaxing_dept = db.session.scalar(select(Department).where(Department.city.has(slug="jiaxing")))
+    nanjing = db.session.scalar(select(City).where(City.slug == "nanjing"))
+    data = {
+        "email": ACCOUNTS["staff"],
+        "name": "Copy",
+        "role": "staff",
+        "city": nanjing.id,
+        "department": jiaxing_dept.id,
+        "locale": "en",
+    }
+    response = client.post("/admin/users", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "already has an account" in html and "is not a department of Nanjing" in html
+    assert 'value="Copy"' in html  # what was typed stays
+    data |= {"email": "new.person@nanjing.example.com", "department": _nanjing("drc").id}
+    assert client.post("/admin/users", data=data).status_code == 302
+    person = db.session.scalar(select(User).where(User.email == "new.person@nanjing.example.com"))
+    assert person.password_hash is None and person.department.slug == "drc"
+    (mail,) = smtp_sink.messages
+    assert mail["Subject"] == "Choose your Policy Tracker password"
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "admin.user_created")
+        )
+        == 1
+    )
+
+
+def test_deactivating_a_user_ends_their_sessions(client, login_as, app):
+    staff_client = app.test_client()
+    staff_client.post("/login", data={"email": ACCOUNTS["staff"], "password": DEMO_PASSWORD})
+    assert staff_client.get("/my").status_code == 200
+    login_as("admin")
+    staff = db.session.scalar(select(User).where(User.email == ACCOUNTS["staff"]))
+    assert client.post(f"/admin/users/{staff.id}", data={"action": "deactivate"}).status_code == 302
+    assert staff_client.get("/my").status_code == 302
+    admin = db.session.scalar(select(User).where(User.email == ACCOUNTS["admin"]))
+    client.post(f"/admin/users/{admin.id}", data={"action": "deactivate"})
+    assert db.session.get(User, admin.id).is_active  # not oneself
+
+
+def test_cities_and_departments(client, login_as):
+    login_as("admin")
+    jiaxing = db.session.scalar(select(City).where(City.slug == "jiaxing"))
+    ok = client.post(
+        "/admin/places",
+        data={
+            "what": "city",
+            "city-slug": "tongxiang",
+            "city-name": "Tongxiang",
+            "city-name_zh": "桐乡市",
+            "city-parent": jiaxing.id,
+        },
+    )
+    assert ok.status_code == 302
+    tongxiang = db.session.scalar(select(City).where(City.slug == "tongxiang"))
+    assert tongxiang.parent == jiaxing and tongxiang.name_zh == "桐乡市"
+    bad = client.post(
+        "/admin/places",
+        data={
+            "what": "city",
+            "city-slug": "Bad Slug!",
+            "city-name": "X",
+            "city-parent": tongxiang.id,
+        },
+    )
+    html = bad.get_data(as_text=True)
+    assert (
+        bad.status_code == 400 and "lower-case letters" in html and "sub-units of its own" in html
+    )
+    dup = client.post(
+        "/admin/places",
+        data={
+            "what": "department",
+            "department-city": jiaxing.id,
+            "department-slug": "drc",
+            "department-name": "Again",
+        },
+    )
+    assert dup.status_code == 400 and "has this department already" in dup.get_data(as_text=True)
+
+
+def test_reminder_policy_is_validated_saved_and_used(client, login_as, app):
+    login_as("admin")
+    data = {
+        "before_days": "5, 1",
+        "overdue_every": 3,
+        "escalate_after": 2,
+        "escalate_every": 4,
+        "stale_after": 10,
+        "stale_every": 5,
+        "send_hour": 8,
+        "digest_weekday": 4,
+    }
+    bad = client.post("/admin/policy", data={**data, "before_days": "soon", "send_hour": 25})
+    assert bad.status_code == 400
+    assert "from 1 to 60" in bad.get_data(as_text=True)
+    assert db.session.get(Setting, "reminder_policy") is None
+    assert client.post("/admin/policy", data=data).status_code == 302
+    policy = current_policy()
+    assert policy.before_days == (5, 1) and policy.send_hour == 8 and policy.digest_weekday == 4
+
+
+def test_audit_log_filters(client, login_as):
+    login_as("admin")
+    everything = client.get("/admin/audit").get_data(as_text=True)
+    assert "events" in everything
+    logins = client.get("/admin/audit?action=auth.login&actor=admin@example.com").get_data(True)
+    assert "admin@example.com" in logins and "Created from the seed plan" not in logins
+    bad = client.get("/admin/audit?since=yesterday")
+    assert bad.status_code == 200 and "Not a valid date value." in bad.get_data(as_text=True)
+
+
+def test_users_cli(runner, seeded):
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "boss@city.gov.cn",
+            "--name",
+            "Boss",
+            "--role",
+            "admin",
+            "--password",
+            "a long enough password",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    refused = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "x@city.gov.cn",
+            "--name",
+            "X",
+            "--role",
+            "staff",
+            "--city",
+            "nanjing",
+            "--password",
+            "password1234",
+        ]
+    )
+    assert refused.exit_code == 1 and "most common" in refused.output
+    refused = runner.invoke(
+        args=[
+            "users",
+            "create",
+            ACCOUNTS["staff"],
+            "--name",
+            "X",
+            "--role",
+            "admin",
+            "--password",
+            "another long password",
+        ]
+    )
+    assert refused.exit_code == 1 and "already has an account" in refused.output
+    done = runner.invoke(args=["users", "deactivate", ACCOUNTS["staff"]])
+    assert done.exit_code == 0 and "every session of theirs has ended" in done.output
+    listing = runner.invoke(args=["users", "list"]).output
+    assert "boss@city.gov.cn" in listing and "(deactivated)" in listing

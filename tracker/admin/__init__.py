@@ -1,0 +1,1 @@
+"""The office's administration: users, cities and departments, reminder policy, audit log."""

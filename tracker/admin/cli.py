@@ -1,0 +1,87 @@
+"""`tracker users ...`: the admin pages' user operations from the command line."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from ..auth.passwords_policy import password_problem
+from ..auth.services import find_user_by_email
+from ..extensions import db
+from ..models import City, Department, User
+from ..passwords import hash_password
+from ..validation import Invalid
+from . import services
+
+
+@click.group("users")
+def users_group() -> None:
+    """Create, list and deactivate user accounts."""
+
+
+@users_group.command("create")
+@click.argument("email")
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(["staff", "supervisor", "admin"]), required=True)
+@click.option("--city", "city_slug", help="City slug (staff and supervisors).")
+@click.option("--department", "department_slug", help="Department slug within the city (staff).")
+@click.option("--locale", type=click.Choice(["en", "zh_Hans"]), default="en", show_default=True)
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Prompted for when not given.",
+)
+@with_appcontext
+def create_command(email, name, role, city_slug, department_slug, locale, password) -> None:
+    """Create an account (for example the first admin of a new installation)."""
+    city = db.session.scalar(select(City).where(City.slug == city_slug)) if city_slug else None
+    if city_slug and city is None:
+        raise click.ClickException(f"unknown city {city_slug!r}")
+    department = None
+    if department_slug:
+        department = db.session.scalar(
+            select(Department).where(Department.slug == department_slug, Department.city == city)
+        )
+        if department is None:
+            raise click.ClickException(f"no department {department_slug!r} in {city_slug!r}")
+    problem = password_problem(password, email)
+    if problem:
+        raise click.ClickException(f"password: {problem}")
+    try:
+        user = services.create_user(
+            None, email=email, name=name, role=role, city=city, department=department, locale=locale
+        )
+    except Invalid as invalid:
+        db.session.rollback()
+        raise click.ClickException(
+            "; ".join(f"{k}: {v}" for k, v in invalid.errors.items())
+        ) from None
+    user.password_hash = hash_password(password)
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email}.")
+
+
+@users_group.command("deactivate")
+@click.argument("email")
+@with_appcontext
+def deactivate_command(email) -> None:
+    """Deactivate an account; its sessions end at once."""
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"no user {email!r}")
+    services.set_active(None, user, False)
+    db.session.commit()
+    click.echo(f"Deactivated {user.email}; every session of theirs has ended.")
+
+
+@users_group.command("list")
+@with_appcontext
+def list_command() -> None:
+    """Every account: role, scope, active."""
+    for user in db.session.scalars(select(User).order_by(User.role, User.email)):
+        scope = user.city.slug if user.city else "all"
+        state = "" if user.is_active else "  (deactivated)"
+        click.echo(f"{user.role:<10} {user.email:<36} {scope}{state}")

@@ -1,0 +1,105 @@
+"""Admin forms."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class UserForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    role = SelectField(
+        _l("Role"),
+        choices=[("staff", _l("Staff")), ("supervisor", _l("Supervisor")), ("admin", _l("Admin"))],
+    )
+    city = SelectField(_l("City"), coerce=_optional_int, validate_choice=False)
+    department = SelectField(_l("Department"), coerce=_optional_int, validate_choice=False)
+    locale = SelectField(_l("Language"), choices=[("en", "English"), ("zh_Hans", "简体中文")])
+    timezone = StringField(
+        _l("Time zone (empty: the office's)"), validators=[Optional(), Length(max=64)]
+    )
+
+
+class CityForm(FlaskForm):
+    slug = StringField(
+        _l("Short name (for addresses)"), validators=[DataRequired(), Length(max=64)]
+    )
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name_zh = StringField(_l("Chinese name"), validators=[Optional(), Length(max=120)])
+    parent = SelectField(_l("Belongs to"), coerce=_optional_int, validate_choice=False)
+
+
+class DepartmentForm(FlaskForm):
+    city = SelectField(_l("City"), coerce=_optional_int, validate_choice=False)
+    slug = StringField(_l("Short name"), validators=[DataRequired(), Length(max=64)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
+    name_zh = StringField(_l("Chinese name"), validators=[Optional(), Length(max=160)])
+
+
+def _days(value):
+    return [int(part) for part in str(value).replace("，", ",").split(",") if part.strip()]
+
+
+class PolicyForm(FlaskForm):
+    before_days = StringField(
+        _l("Remind this many days before a due date"), validators=[DataRequired()]
+    )
+    overdue_every = IntegerField(
+        _l("While overdue, remind every N days"), validators=[NumberRange(1, 30)]
+    )
+    escalate_after = IntegerField(
+        _l("Escalate to supervisors when overdue by more than N days"),
+        validators=[NumberRange(0, 60)],
+    )
+    escalate_every = IntegerField(
+        _l("Escalate again every N days"), validators=[NumberRange(1, 30)]
+    )
+    stale_after = IntegerField(
+        _l("Ask for a report after N days without an update"), validators=[NumberRange(1, 90)]
+    )
+    stale_every = IntegerField(_l("Ask again every N days"), validators=[NumberRange(1, 30)])
+    send_hour = IntegerField(
+        _l("Send from this hour (0-23, recipient's time)"), validators=[NumberRange(0, 23)]
+    )
+    digest_weekday = SelectField(
+        _l("Weekly digest on"),
+        coerce=int,
+        choices=[
+            (0, _l("Monday")),
+            (1, _l("Tuesday")),
+            (2, _l("Wednesday")),
+            (3, _l("Thursday")),
+            (4, _l("Friday")),
+            (5, _l("Saturday")),
+            (6, _l("Sunday")),
+        ],
+    )
+
+    def days(self):
+        try:
+            return _days(self.before_days.data)
+        except ValueError:
+            return None
+
+    def validate_before_days(self, field) -> None:
+        days = self.days()
+        if not days or any(not 1 <= d <= 60 for d in days):
+            raise ValidationError(
+                _l("Give whole numbers of days from 1 to 60, separated by commas.")
+            )
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    action = StringField(_l("Action"), validators=[Optional(), Length(max=64)])
+    actor = StringField(_l("By (email)"), validators=[Optional(), Length(max=254)])
+    target = StringField(_l("Record type"), validators=[Optional(), Length(max=32)])
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("Until"), validators=[Optional()])

@@ -1,0 +1,297 @@
+"""Admin pages: users, cities and departments, reminder policy, the audit log."""
+
+from __future__ import annotations
+
+import smtplib
+from dataclasses import asdict
+from datetime import datetime, time, timedelta
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from ..access import require_admin
+from ..auth import services as auth_services
+from ..clock import office_zone
+from ..extensions import db
+from ..mail import compose, deliver, external_url
+from ..models import AuditEvent, City, Department, User
+from ..reminders.policy import current_policy
+from ..validation import Invalid
+from . import services
+from .forms import AuditFilterForm, CityForm, DepartmentForm, PolicyForm, UserForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+AUDIT_PAGE = 50
+
+
+@bp.before_request
+@login_required
+def _admins_only() -> None:
+    require_admin(current_user)
+
+
+def _actor() -> User:
+    return current_user._get_current_object()
+
+
+def _apply_errors(form, invalid: Invalid) -> None:
+    for name, message in invalid.errors.items():
+        field = form._fields.get(name)
+        (field.errors if field is not None else form.form_errors).append(message)
+
+
+def _user_choices(form: UserForm) -> tuple[dict, dict]:
+    cities = {c.id: c for c in db.session.scalars(select(City).order_by(City.name))}
+    departments = {
+        d.id: d for d in db.session.scalars(select(Department).order_by(Department.name))
+    }
+    form.city.choices = [(None, _("None (admins)"))] + [(c.id, c.name) for c in cities.values()]
+    form.department.choices = [(None, _("None"))] + [
+        (d.id, f"{d.name} ({cities[d.city_id].name})") for d in departments.values()
+    ]
+    return cities, departments
+
+
+@bp.route("/users", methods=["GET", "POST"])
+def users():
+    """Everyone's account, and a form to add one."""
+    form = UserForm()
+    cities, departments = _user_choices(form)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                _actor(),
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
+                city=cities.get(form.city.data),
+                department=departments.get(form.department.data),
+                locale=form.locale.data,
+                timezone=form.timezone.data,
+            )
+        except Invalid as invalid:
+            db.session.rollback()
+            _apply_errors(form, invalid)
+            status = 400
+        else:
+            db.session.commit()
+            _send_reset(user)
+            flash(
+                _("%(name)s can now choose a password from the email just sent.", name=user.name),
+                "info",
+            )
+            return redirect(url_for("admin.users"))
+    elif form.is_submitted():
+        status = 400
+    people = db.session.scalars(
+        select(User).options(joinedload(User.city), joinedload(User.department)).order_by(User.name)
+    ).all()
+    return render_template("admin/users.html", form=form, people=people), status
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def user(user_id: int):
+    """Change a person's role, scope, department, language; deactivate; send a reset."""
+    person = db.session.get(User, user_id)
+    if person is None:
+        abort(404)
+    form = UserForm(obj=None)
+    cities, departments = _user_choices(form)
+    if not form.is_submitted():
+        form.email.data, form.name.data, form.role.data = (
+            person.email,
+            person.name,
+            str(person.role),
+        )
+        form.city.data, form.department.data = person.city_id, person.department_id
+        form.locale.data, form.timezone.data = person.locale, person.timezone
+    status = 200
+    action = request.form.get("action")
+    if form.is_submitted() and action in ("deactivate", "activate", "reset"):
+        if not FlaskForm().validate_on_submit():  # the buttons' form carries only a CSRF token
+            abort(400)
+        try:
+            if action == "reset":
+                _send_reset(person)
+                flash(
+                    _("A password reset email was sent to %(email)s.", email=person.email), "info"
+                )
+            else:
+                services.set_active(_actor(), person, action == "activate")
+                db.session.commit()
+                flash(_("Saved."), "info")
+        except Invalid as invalid:
+            db.session.rollback()
+            flash(" ".join(invalid.errors.values()), "error")
+        return redirect(url_for("admin.user", user_id=person.id))
+    if form.validate_on_submit():
+        try:
+            services.update_user(
+                _actor(),
+                person,
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
+                city=cities.get(form.city.data),
+                department=departments.get(form.department.data),
+                locale=form.locale.data,
+                timezone=form.timezone.data,
+            )
+        except Invalid as invalid:
+            db.session.rollback()
+            _apply_errors(form, invalid)
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("Saved."), "info")
+            return redirect(url_for("admin.user", user_id=person.id))
+    elif form.is_submitted():
+        status = 400
+    return render_template("admin/user.html", form=form, person=person), status
+
+
+def _send_reset(user: User) -> None:
+    found = auth_services.request_password_reset(user.email)
+    db.session.commit()
+    if not found:
+        return
+    _user, token = found
+    message = compose(
+        user.email,
+        user.name,
+        _("Choose your Policy Tracker password"),
+        "password_reset",
+        user=user,
+        link=external_url("auth.reset_password", token=token),
+        hours=int(auth_services.RESET_VALID_FOR.total_seconds() // 3600),
+    )
+    try:
+        deliver(message)
+    except (smtplib.SMTPException, OSError):
+        current_app.logger.exception("Reset mail to %s failed", user.email)
+        flash(_("The email could not be sent just now; send the reset again later."), "error")
+
+
+@bp.route("/places", methods=["GET", "POST"])
+def places():
+    """Cities with their sub-units and departments; forms to add them."""
+    city_form, department_form = CityForm(prefix="city"), DepartmentForm(prefix="department")
+    cities = {
+        c.id: c
+        for c in db.session.scalars(
+            select(City).options(joinedload(City.departments)).order_by(City.name)
+        ).unique()
+    }  # noqa: E501
+    city_form.parent.choices = [(None, _("None (a city)"))] + [
+        (c.id, c.name) for c in cities.values() if c.parent_id is None
+    ]
+    department_form.city.choices = [(c.id, c.name) for c in cities.values()]
+    status = 200
+    submitted = request.form.get("what")
+    form = (
+        city_form if submitted == "city" else department_form if submitted == "department" else None
+    )
+    if form is not None and form.validate_on_submit():
+        try:
+            if form is city_form:
+                services.create_city(
+                    _actor(),
+                    slug=form.slug.data,
+                    name=form.name.data,
+                    name_zh=form.name_zh.data,
+                    parent=cities.get(form.parent.data),
+                )
+            else:
+                services.create_department(
+                    _actor(),
+                    city=cities.get(form.city.data),
+                    slug=form.slug.data,
+                    name=form.name.data,
+                    name_zh=form.name_zh.data,
+                )
+        except Invalid as invalid:
+            db.session.rollback()
+            _apply_errors(form, invalid)
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("Saved."), "info")
+            return redirect(url_for("admin.places"))
+    elif form is not None:
+        status = 400
+    return render_template(
+        "admin/places.html",
+        cities=list(cities.values()),
+        city_form=city_form,
+        department_form=department_form,
+    ), status
+
+
+@bp.route("/policy", methods=["GET", "POST"])
+def policy():
+    """The reminder rules: offsets, cadences, escalation, send hour, digest day."""
+    form = PolicyForm()
+    if not form.is_submitted():
+        current = asdict(current_policy())
+        form.before_days.data = ", ".join(str(d) for d in current["before_days"])
+        for name in services.POLICY_LIMITS:
+            form[name].data = current[name]
+    status = 200
+    if form.validate_on_submit():
+        values = {name: form[name].data for name in services.POLICY_LIMITS}
+        values["before_days"] = form.days()
+        try:
+            services.save_policy(_actor(), values)
+        except Invalid as invalid:
+            db.session.rollback()
+            _apply_errors(form, invalid)
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("The reminder rules are saved; they apply from the next run."), "info")
+            return redirect(url_for("admin.policy"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("admin/policy.html", form=form), status
+
+
+@bp.get("/audit")
+def audit_log():
+    """Every recorded action, newest first, filtered by action, person, record type, dates."""
+    form = AuditFilterForm(request.args)
+    form.validate()
+    query = select(AuditEvent).options(joinedload(AuditEvent.actor))
+    if form.action.data:
+        query = query.where(AuditEvent.action.startswith(form.action.data.strip()))
+    if form.actor.data:
+        query = query.where(AuditEvent.actor.has(User.email == form.actor.data.strip().lower()))
+    if form.target.data:
+        query = query.where(AuditEvent.target_type == form.target.data.strip())
+    zone = office_zone()
+    if form.since.data and not form.since.errors:
+        query = query.where(AuditEvent.at >= datetime.combine(form.since.data, time(0), zone))
+    if form.until.data and not form.until.errors:
+        end = datetime.combine(form.until.data + timedelta(days=1), time(0), zone)
+        query = query.where(AuditEvent.at < end)
+    page = max(1, request.args.get("page", 1, type=int))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    events = db.session.scalars(
+        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(AUDIT_PAGE)
+        .offset((page - 1) * AUDIT_PAGE)
+    ).all()
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template(
+        "admin/audit.html",
+        form=form,
+        events=events,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // AUDIT_PAGE)),
+        args=args,
+    )

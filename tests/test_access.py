@@ -22,15 +22,23 @@ ROUTES = {
     "schedule": ("POST", "/items/{item}/schedule"),
     "speech": ("GET", "/speeches/{speech}"),
     "reassign_form": ("GET", "/departments/{department}/reassign"),
+    "speech_new": ("GET", "/speeches/new"),
+    "speech_review": ("GET", "/speeches/{speech}/review"),
+    "speech_assign": ("GET", "/speeches/{speech}/assign"),
+    "admin_users": ("GET", "/admin/users"),
+    "admin_policy": ("GET", "/admin/policy"),
+    "admin_audit": ("GET", "/admin/audit"),
+    "outbox": ("GET", "/admin/outbox"),
 }
+ADMIN_ONLY = {"admin_users", "admin_policy", "admin_audit", "outbox"}
 EVERYTHING = set(ROUTES)
 SIGNED_IN = {"overview", "my"}
 ALLOWED = {
     "staff": SIGNED_IN | {"detail", "report", "speech"},
     "other_staff": SIGNED_IN | {"speech"},  # same city: the speech, not the item
     "haining_staff": SIGNED_IN,
-    "supervisor": EVERYTHING,
-    "other_supervisor": SIGNED_IN,
+    "supervisor": EVERYTHING - ADMIN_ONLY,
+    "other_supervisor": SIGNED_IN | {"speech_new"},  # their own city's speeches only
     "admin": EVERYTHING,
 }
 

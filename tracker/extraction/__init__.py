@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import english
+from . import chinese, english
 from .sentences import split_sentences
 from .timing import TimeLimit, add_months, find_time_limit
 
@@ -14,6 +14,7 @@ __all__ = [
     "TimeLimit",
     "add_months",
     "extract_directives",
+    "language_of",
     "split_headline",
     "split_sentences",
     "tidy_span",
@@ -50,14 +51,22 @@ class ProposedDirective:
         return title
 
 
+def language_of(text: str) -> str:
+    """ "zh" when most letters are CJK ideographs, else "en"."""
+    letters = [ch for ch in text if ch.isalpha()]
+    cjk = sum(1 for ch in letters if "\u4e00" <= ch <= "\u9fff")
+    return "zh" if letters and cjk * 2 > len(letters) else "en"
+
+
 def extract_directives(text: str) -> list[ProposedDirective]:
-    """The directives of a speech text, in order of appearance."""
+    """The directives of a speech text (English or Chinese), in order of appearance."""
+    rules = chinese if language_of(text) == "zh" else english
     directives = []
     for sentence_start, sentence_end in split_sentences(text):
-        begin = english.action_start(text, sentence_start, sentence_end)
+        begin = rules.action_start(text, sentence_start, sentence_end)
         if begin is None:
             continue
-        clauses = english.split_clauses(text, begin, sentence_end)
+        clauses = rules.split_clauses(text, begin, sentence_end)
         shared = _shared_time_limit(text, sentence_start, sentence_end, clauses)
         for start, end in clauses:
             limit = find_time_limit(text, start, end) or shared

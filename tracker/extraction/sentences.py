@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-# A sentence ends at . ! ? (and any closing quotes) followed by white space, or at a line break.
-_BOUNDARY = re.compile(r"""[.!?]+["'”’)]*(?=\s|$)|\n""")
-_LEADING_JUNK = " \t\r\n,;:"
+# A sentence ends at . ! ? (and any closing quotes) followed by white space, at 。！？；
+# (Chinese needs no space after them), or at a line break.
+_BOUNDARY = re.compile(r"""[.!?]+["'”’)]*(?=\s|$)|[。！？；]+[”’」』）)]*|\n""")
+_LEADING_JUNK = " \t\r\n,;:，；：、　"
 QUOTES = '"“”'
 
 

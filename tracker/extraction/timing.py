@@ -60,6 +60,27 @@ _CADENCES = {
 }
 
 
+# Chinese: 年底前 / 年内, 一季度末前, 三年内 / 六个月内 / 两周内, 2025年底前, 每月 / 每季度.
+_ZH_DIGITS = "零一二两三四五六七八九十"
+_ZH_YEAR_END = re.compile(r"(?P<next>明年)?(今年)?(年底前|年内|年底之前)")
+_ZH_QUARTER = re.compile(r"第?(?P<q>[一二三四1-4])季度末?(前|之前)")
+_ZH_WITHIN = re.compile(rf"(?P<n>[{_ZH_DIGITS}\d]{{1,3}})(?P<unit>年|个月|周|天)(内|之内)")
+_ZH_BY_YEAR = re.compile(r"(?P<year>20\d\d)年底?(前|之前)")
+_ZH_EVERY = re.compile(r"每(?P<period>天|周|月|季度|年)")
+_ZH_CADENCES = {"天": "daily", "周": "weekly", "月": "monthly", "季度": "quarterly", "年": "yearly"}
+
+
+def chinese_number(text: str) -> int:
+    """一 → 1, 十二 → 12, 二十 → 20, 两 → 2, digits as they are."""
+    if text.isdigit():
+        return int(text)
+    values = {ch: n for n, ch in enumerate("零一二三四五六七八九")} | {"两": 2}
+    if "十" in text:
+        tens, _sep, ones = text.partition("十")
+        return (values.get(tens, 1) if tens else 1) * 10 + (values.get(ones, 0) if ones else 0)
+    return values.get(text, 0)
+
+
 @dataclass(frozen=True)
 class TimeLimit:
     """A time phrase found in a directive: `phrase` is text[start:end] exactly."""
@@ -98,7 +119,33 @@ def find_time_limit(text: str, start: int = 0, end: int | None = None) -> TimeLi
         match = pattern.search(text, start, end)
         if match:
             found.append(_time_limit(match))
+    for pattern in (_ZH_WITHIN, _ZH_QUARTER, _ZH_BY_YEAR, _ZH_YEAR_END, _ZH_EVERY):
+        match = pattern.search(text, start, end)
+        if match:
+            found.append(_chinese_time_limit(match))
     return min(found, key=lambda limit: limit.start, default=None)
+
+
+def _chinese_time_limit(match: re.Match) -> TimeLimit:
+    groups = match.groupdict()
+    common = {"phrase": match.group(0), "start": match.start(), "end": match.end()}
+    if "period" in groups:
+        return TimeLimit(**common, cadence=_ZH_CADENCES[groups["period"]])
+    if "unit" in groups:
+        n = chinese_number(groups["n"])
+        rule = {
+            "年": ("months", 12 * n),
+            "个月": ("months", n),
+            "周": ("days", 7 * n),
+            "天": ("days", n),
+        }[groups["unit"]]
+        return TimeLimit(**common, _rule=rule)
+    if "q" in groups:
+        q = groups["q"]
+        return TimeLimit(**common, _rule=("quarter", int(q) if q.isdigit() else chinese_number(q)))
+    if "year" in groups:
+        return TimeLimit(**common, _rule=("year", int(groups["year"])))
+    return TimeLimit(**common, _rule=("year_end", 1 if groups.get("next") else 0))
 
 
 def _time_limit(match: re.Match) -> TimeLimit:

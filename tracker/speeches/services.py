@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from .. import audit
 from ..extensions import db
-from ..extraction import extract_directives, split_headline
+from ..extraction import extract_directives, language_of, split_headline
 from ..models import ActionItem, City, Directive, DirectiveState, Speech, User, utcnow
 
 MAX_SPEECH_BYTES = 512 * 1024
@@ -87,7 +87,7 @@ def import_speech(
         title_zh=title_zh,
         delivered_on=delivered_on,
         outlet=outlet,
-        language=detect_language(body),
+        language=language_of(body),
         text=body,
         text_sha256=_digest(body),
         source_name=source_name,
@@ -157,10 +157,3 @@ def find_city(slug: str) -> City:
         known = ", ".join(db.session.scalars(select(City.slug).order_by(City.slug))) or "none yet"
         raise SpeechRefused(f"unknown city {slug!r} (known: {known})")
     return city
-
-
-def detect_language(text: str) -> str:
-    """ "zh" when most letters are CJK ideographs, else "en"."""
-    letters = [ch for ch in text if ch.isalpha()]
-    cjk = sum(1 for ch in letters if "\u4e00" <= ch <= "\u9fff")
-    return "zh" if letters and cjk * 2 > len(letters) else "en"

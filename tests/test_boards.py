@@ -292,3 +292,22 @@ def test_statement_counts_do_not_grow_from_10_to_2000_items(client, many_items, 
     assert {page: small for page, (small, large) in counts.items()} == {
         page: large for page, (small, large) in counts.items()
     }
+
+
+def test_free_text_search_finds_chinese_substrings(client, login_as):
+    item = db.session.scalar(select(ActionItem).where(ActionItem.title.startswith("Fund basic")))
+    item.title = "区块链基础研究资助计划"
+    db.session.add(
+        StatusUpdate(
+            item=item,
+            author=item.responsible,
+            to_status="done",
+            to_progress=100,
+            note="已完成六个项目的立项评审",
+        )
+    )
+    db.session.commit()
+    login_as("admin")
+    for query in ("基础研究", "立项评审"):
+        html = client.get(f"/items?q={query}").get_data(as_text=True)
+        assert "区块链基础研究资助计划" in html and "1 item" in html

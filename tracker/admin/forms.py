@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 
@@ -46,6 +46,9 @@ def _days(value):
 
 
 class PolicyForm(FlaskForm):
+    working_days = BooleanField(
+        _l("Count working days (mainland China calendar, with 调休); send nothing on days off")
+    )
     before_days = StringField(
         _l("Remind this many days before a due date"), validators=[DataRequired()]
     )

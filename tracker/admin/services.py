@@ -171,6 +171,7 @@ def save_policy(actor, values: dict) -> dict:
             errors[name] = _("A whole number from %(low)d to %(high)d.", low=low, high=high)
         else:
             policy[name] = value
+    policy["working_days"] = bool(values.get("working_days"))
     if errors:
         raise Invalid(errors)
     assert set(policy) <= {f.name for f in fields(ReminderPolicy)}

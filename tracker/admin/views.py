@@ -239,12 +239,14 @@ def policy():
     if not form.is_submitted():
         current = asdict(current_policy())
         form.before_days.data = ", ".join(str(d) for d in current["before_days"])
+        form.working_days.data = current["working_days"]
         for name in services.POLICY_LIMITS:
             form[name].data = current[name]
     status = 200
     if form.validate_on_submit():
         values = {name: form[name].data for name in services.POLICY_LIMITS}
         values["before_days"] = form.days()
+        values["working_days"] = bool(form.working_days.data)
         try:
             services.save_policy(_actor(), values)
         except Invalid as invalid:

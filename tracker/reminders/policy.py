@@ -27,6 +27,9 @@ class ReminderPolicy:
     stop_after_failures: int = 3  # consecutive failures end a run early (server down)
     claim_seconds: int = 300  # a sender's claim; after it, another sender may take over
     catch_up_days: int = 31  # the longest gap planning catches up on
+    # Count days as working days of the mainland China calendar (holidays and 调休 make-up
+    # days), and send nothing on a day off; False counts calendar days.
+    working_days: bool = False
 
 
 POLICY_KEY = "reminder_policy"

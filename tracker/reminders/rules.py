@@ -8,9 +8,37 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from functools import lru_cache
+
+import chinese_calendar
 
 from ..models import LineReason
 from .policy import ReminderPolicy
+
+
+@lru_cache(maxsize=4096)
+def is_workday(day: date) -> bool:
+    """A working day of mainland China: official holidays are off, make-up days (调休) on.
+    Beyond the years the calendar package knows, Monday to Friday."""
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return day.weekday() < 5
+
+
+def is_open(day: date, policy: ReminderPolicy) -> bool:
+    """May reminders go out on `day`?"""
+    return not policy.working_days or is_workday(day)
+
+
+def count(start: date, end: date, policy: ReminderPolicy) -> int:
+    """Days from `start` to `end` (negative if `end` is earlier): calendar days, or the
+    working days after the earlier date up to and including the later one."""
+    if not policy.working_days:
+        return (end - start).days
+    low, high = min(start, end), max(start, end)
+    working = sum(1 for n in range(1, (high - low).days + 1) if is_workday(low + timedelta(n)))
+    return working if end >= start else -working
 
 
 def window(last_planned: date | None, today: date, longest: int) -> list[date]:
@@ -35,9 +63,10 @@ def due_reason(
             return policy.on_the_day
         return (-left - 1) % policy.overdue_every == 0
 
-    if not any(hits((due - day).days) for day in days):
+    open_days = [day for day in days if is_open(day, policy)]
+    if not any(hits(count(day, due, policy)) for day in open_days):
         return None
-    left = (due - days[-1]).days
+    left = count(open_days[-1], due, policy)
     if left > 0:
         return LineReason.DUE_SOON, left
     return (LineReason.DUE_TODAY, 0) if left == 0 else (LineReason.OVERDUE, left)
@@ -46,7 +75,9 @@ def due_reason(
 def escalates(due: date, days: Sequence[date], policy: ReminderPolicy) -> bool:
     """For supervisors: overdue by more than `escalate_after` days, on its own cadence."""
     for day in days:
-        late = (day - due).days - policy.escalate_after
+        if not is_open(day, policy):
+            continue
+        late = count(due, day, policy) - policy.escalate_after
         if late > 0 and (late - 1) % policy.escalate_every == 0:
             return True
     return False
@@ -55,7 +86,9 @@ def escalates(due: date, days: Sequence[date], policy: ReminderPolicy) -> bool:
 def stale(last_update: date, days: Sequence[date], policy: ReminderPolicy) -> bool:
     """For owners: no update for `stale_after` days, asked again every `stale_every` days."""
     for day in days:
-        quiet = (day - last_update).days - policy.stale_after
+        if not is_open(day, policy):
+            continue
+        quiet = count(last_update, day, policy) - policy.stale_after
         if quiet >= 0 and quiet % policy.stale_every == 0:
             return True
     return False

@@ -36,6 +36,7 @@ from ..models import (
 )
 from .content import compose_assignment, compose_daily, compose_digest
 from .policy import ReminderPolicy, current_policy
+from .rules import is_open
 
 
 @dataclass
@@ -94,8 +95,8 @@ def open_daily_messages(now: datetime, policy: ReminderPolicy) -> None:
     rows = []
     for user in waiting:
         local = now.astimezone(ZoneInfo(user.timezone) if user.timezone else office_zone())
-        if local.hour < policy.send_hour:
-            continue
+        if local.hour < policy.send_hour or not is_open(local.date(), policy):
+            continue  # not yet today, or a day off: the lines wait
         rows.append(
             {
                 "key": f"{ReminderKind.DAILY}:{user.id}:{local.date()}",

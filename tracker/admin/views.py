@@ -56,6 +56,18 @@ def _user_choices(form: UserForm) -> tuple[dict, dict]:
     return cities, departments
 
 
+def _user_fields(form: UserForm, cities: dict, departments: dict) -> dict:
+    return {
+        "email": form.email.data,
+        "name": form.name.data,
+        "role": form.role.data,
+        "city": cities.get(form.city.data),
+        "department": departments.get(form.department.data),
+        "locale": form.locale.data,
+        "timezone": form.timezone.data,
+    }
+
+
 @bp.route("/users", methods=["GET", "POST"])
 def users():
     """Everyone's account, and a form to add one."""
@@ -64,16 +76,7 @@ def users():
     status = 200
     if form.validate_on_submit():
         try:
-            user = services.create_user(
-                _actor(),
-                email=form.email.data,
-                name=form.name.data,
-                role=form.role.data,
-                city=cities.get(form.city.data),
-                department=departments.get(form.department.data),
-                locale=form.locale.data,
-                timezone=form.timezone.data,
-            )
+            user = services.create_user(_actor(), **_user_fields(form, cities, departments))
         except Invalid as invalid:
             db.session.rollback()
             _apply_errors(form, invalid)
@@ -131,17 +134,7 @@ def user(user_id: int):
         return redirect(url_for("admin.user", user_id=person.id))
     if form.validate_on_submit():
         try:
-            services.update_user(
-                _actor(),
-                person,
-                email=form.email.data,
-                name=form.name.data,
-                role=form.role.data,
-                city=cities.get(form.city.data),
-                department=departments.get(form.department.data),
-                locale=form.locale.data,
-                timezone=form.timezone.data,
-            )
+            services.update_user(_actor(), person, **_user_fields(form, cities, departments))
         except Invalid as invalid:
             db.session.rollback()
             _apply_errors(form, invalid)

@@ -14,6 +14,7 @@ from ..models import (
     ActionItem,
     AuditEvent,
     City,
+    Department,
     Directive,
     Milestone,
     Reminder,
@@ -269,3 +270,28 @@ def item_list(user: User, wanted: ItemFilter, page: int, today: date, amber_days
         .all()
     )
     return ItemPageOfList([_row(i, today, amber_days) for i in items], total, page, pages)
+
+
+def assignable(city_ids: list[int], form) -> tuple[dict[int, Department], dict[int, User]]:
+    """The departments of these cities and their active staff, by id, set as the choices of
+    a form's `department`, `responsible` and `co_owners` fields (assigning items)."""
+    departments = {
+        d.id: d
+        for d in db.session.scalars(
+            select(Department).where(Department.city_id.in_(city_ids)).order_by(Department.name)
+        )
+    }
+    staff = {
+        u.id: u
+        for u in db.session.scalars(
+            select(User)
+            .where(User.department_id.in_(departments), User.is_active, User.role == Role.STAFF)
+            .order_by(User.name)
+        )
+    }
+    form.department.choices = [(d.id, d.name) for d in departments.values()]
+    form.responsible.choices = [
+        (u.id, f"{u.name} ({departments[u.department_id].name})") for u in staff.values()
+    ]
+    form.co_owners.choices = form.responsible.choices
+    return departments, staff

@@ -40,7 +40,7 @@ from .forms import (
     VerifyForm,
 )
 from .notices import notify_returned
-from .queries import item_page, my_work
+from .queries import assignable, item_page, my_work
 from .rules import allowed_targets
 
 bp = Blueprint("items", __name__)
@@ -345,26 +345,7 @@ def _report_choices(form: ReportForm, item: ActionItem, user: User) -> None:
 
 
 def _assign_choices(form: AssignForm, item: ActionItem):
-    departments = {
-        d.id: d
-        for d in db.session.scalars(
-            select(Department).where(Department.city_id == item.city_id).order_by(Department.name)
-        )
-    }
-    staff = {
-        u.id: u
-        for u in db.session.scalars(
-            select(User)
-            .where(User.department_id.in_(departments), User.is_active, User.role == Role.STAFF)
-            .order_by(User.name)
-        )
-    }
-    form.department.choices = [(d.id, d.name) for d in departments.values()]
-    form.responsible.choices = [
-        (u.id, f"{u.name} ({departments[u.department_id].name})") for u in staff.values()
-    ]
-    form.co_owners.choices = form.responsible.choices
-    return departments, staff
+    return assignable([item.city_id], form)
 
 
 def _detail_page(item_id: int, status: int = 200, **forms):

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from ..access import city_scope_ids, require_supervisor
 from ..extensions import db
-from ..models import ActionItem, City, Department, Directive, DirectiveState, Role, Speech, User
+from ..items.queries import assignable
+from ..models import ActionItem, City, Directive, DirectiveState, Role, Speech, User
 from ..validation import Invalid
 from . import review as review_service
 from .forms import AssignForm, DirectiveForm, NewSpeechForm
@@ -198,25 +199,7 @@ def assign(speech_id: int):
     accepted = [d for d in speech.directives if d.state == DirectiveState.ACCEPTED]
     form.directives.choices = [(d.id, d.title) for d in accepted]
     city_ids = [speech.city_id, *(c.id for c in speech.city.sub_units)]
-    departments = {
-        d.id: d
-        for d in db.session.scalars(
-            select(Department).where(Department.city_id.in_(city_ids)).order_by(Department.name)
-        )
-    }
-    staff = {
-        u.id: u
-        for u in db.session.scalars(
-            select(User)
-            .where(User.department_id.in_(departments), User.is_active, User.role == Role.STAFF)
-            .order_by(User.name)
-        )
-    }
-    form.department.choices = [(d.id, d.name) for d in departments.values()]
-    form.responsible.choices = [
-        (u.id, f"{u.name} ({departments[u.department_id].name})") for u in staff.values()
-    ]
-    form.co_owners.choices = form.responsible.choices
+    departments, staff = assignable(city_ids, form)
     status = 200
     if form.validate_on_submit():
         try:

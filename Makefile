@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint test-postgres browser clean
+.PHONY: run test lint test-postgres browser clean i18n-extract i18n-update i18n-compile
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(BIN)/python:
@@ -20,8 +20,20 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(PIP) -e '.[test]'
 	touch $@ $(VENV)/.installed-run
 
+## Translation catalogs (translations/<locale>/LC_MESSAGES/messages.po): extract the wrapped
+## messages, merge them into the catalogs, compile them (make run and make test compile).
+i18n-extract: $(VENV)/.installed-run
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 \
+		--no-location --sort-output -o translations/messages.pot .
+
+i18n-update: i18n-extract
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+i18n-compile: $(VENV)/.installed-run
+	$(BIN)/pybabel -q compile -d translations
+
 ## Serve the app with demo data on http://127.0.0.1:$(PORT) (SQLite, mail to files).
-run: $(VENV)/.installed-run
+run: $(VENV)/.installed-run i18n-compile
 	$(BIN)/tracker db upgrade
 	$(BIN)/tracker seed
 	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl-C stops)"
@@ -36,12 +48,12 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 ## Lint and run the whole test suite (SQLite; set TEST_DATABASE_URL for PostgreSQL).
-test: $(VENV)/.installed-test browser
+test: $(VENV)/.installed-test browser i18n-compile
 	$(BIN)/ruff check .
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## The whole suite against the PostgreSQL server on 127.0.0.1:5432 (a throwaway database).
-test-postgres: $(VENV)/.installed-test browser
+test-postgres: $(VENV)/.installed-test browser i18n-compile
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres} \
 		$(BIN)/pytest $(PYTEST_ARGS)
 

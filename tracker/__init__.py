@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import database, errors, logs, security
+from . import database, errors, i18n, logs, security
 from .config import from_environment
 from .extensions import babel, csrf, db, login_manager, migrate
 from .paths import MIGRATIONS, PROJECT_ROOT, TEMPLATES
@@ -36,7 +36,8 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
-    babel.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.request_loader(load_user_from_session)
@@ -93,3 +94,4 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.globals["get_locale"] = formatting.get_locale
     app.jinja_env.filters.update(formatting.FILTERS)
+    app.jinja_env.filters["local_name"] = i18n.local_name

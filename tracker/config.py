@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .paths import PROJECT_ROOT
+
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
@@ -30,6 +32,7 @@ def from_environment(instance_path: str | Path, environ: dict[str, str] | None =
         "TRACKER_SCHEDULER": env.get("TRACKER_SCHEDULER", "off"),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": timezone,
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
         "TRACKER_BASE_URL": env.get("TRACKER_BASE_URL", "http://127.0.0.1:5000"),
         "TRACKER_AMBER_DAYS": int(env.get("TRACKER_AMBER_DAYS", "7")),
         # Pins "today" for pages (YYYY-MM-DD), for demos and tests; unset in production.

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from datetime import datetime, time, timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -154,15 +155,16 @@ def _send_reset(user: User) -> None:
     if not found:
         return
     _user, token = found
-    message = compose(
-        user.email,
-        user.name,
-        _("Choose your Policy Tracker password"),
-        "password_reset",
-        user=user,
-        link=external_url("auth.reset_password", token=token),
-        hours=int(auth_services.RESET_VALID_FOR.total_seconds() // 3600),
-    )
+    with force_locale(user.locale or "en"):
+        message = compose(
+            user.email,
+            user.name,
+            _("Choose your Policy Tracker password"),
+            "password_reset",
+            user=user,
+            link=external_url("auth.reset_password", token=token),
+            hours=int(auth_services.RESET_VALID_FOR.total_seconds() // 3600),
+        )
     try:
         deliver(message)
     except (smtplib.SMTPException, OSError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import smtplib
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -67,15 +68,16 @@ def forgot_password():
         db.session.commit()
         if found:
             user, token = found
-            message = compose(
-                user.email,
-                user.name,
-                _("Reset your Policy Tracker password"),
-                "password_reset",
-                user=user,
-                link=external_url("auth.reset_password", token=token),
-                hours=int(services.RESET_VALID_FOR.total_seconds() // 3600),
-            )
+            with force_locale(user.locale or "en"):
+                message = compose(
+                    user.email,
+                    user.name,
+                    _("Reset your Policy Tracker password"),
+                    "password_reset",
+                    user=user,
+                    link=external_url("auth.reset_password", token=token),
+                    hours=int(services.RESET_VALID_FOR.total_seconds() // 3600),
+                )
             try:
                 deliver(message)
             except (smtplib.SMTPException, OSError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import smtplib
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -26,17 +27,18 @@ def notify_returned(item_id: int) -> int:
     recipients = [u for u in [item.responsible, *item.co_owners] if u is not None and u.is_active]
     sent = 0
     for person in recipients:
-        message = compose(
-            person.email,
-            person.name,
-            _("Returned: %(title)s", title=item.title),
-            "item_returned",
-            person=person,
-            item=item,
-            reason=last.note if last else "",
-            returned_by=last.author.name if last and last.author else "",
-            link=external_url("items.detail", item_id=item.id),
-        )
+        with force_locale(person.locale or "en"):
+            message = compose(
+                person.email,
+                person.name,
+                _("Returned: %(title)s", title=item.title),
+                "item_returned",
+                person=person,
+                item=item,
+                reason=last.note if last else "",
+                returned_by=last.author.name if last and last.author else "",
+                link=external_url("items.detail", item_id=item.id),
+            )
         try:
             deliver(message)
             sent += 1

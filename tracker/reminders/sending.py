@@ -16,6 +16,7 @@ from email.message import EmailMessage
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
@@ -157,7 +158,8 @@ def prepare(reminder_id: int, sender: str, now: datetime) -> EmailMessage | None
     reminder = db.session.get(Reminder, reminder_id)
     if reminder.kind in (ReminderKind.DIGEST, ReminderKind.ASSIGNMENT):
         compose = compose_digest if reminder.kind == ReminderKind.DIGEST else compose_assignment
-        message = compose(reminder, now)
+        with force_locale(reminder.recipient.locale or "en"):  # the recipient's language
+            message = compose(reminder, now)
         db.session.commit()
         return message
     db.session.execute(
@@ -195,7 +197,8 @@ def prepare(reminder_id: int, sender: str, now: datetime) -> EmailMessage | None
         reminder.claimed_until = None
         db.session.commit()
         return None
-    message = compose_daily(reminder, keep, _times_reminded(keep))
+    with force_locale(reminder.recipient.locale or "en"):
+        message = compose_daily(reminder, keep, _times_reminded(keep))
     db.session.commit()
     return message
 

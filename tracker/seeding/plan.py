@@ -39,6 +39,7 @@ class UserPlan:
     city: str | None = None
     department: str | None = None
     title: str | None = None
+    locale: str = "en"
 
 
 @dataclass(frozen=True)

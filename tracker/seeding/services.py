@@ -116,6 +116,7 @@ def _seed_users(plan, cities, departments, created) -> dict[str, User]:
             city=cities.get(entry.city) if entry.city else None,
             department=department,
             title=entry.title,
+            locale=entry.locale,
             password_hash=hash_password(plan.demo_password),
         )
         db.session.add(user)

@@ -172,7 +172,8 @@ def test_csv_export_opens_in_excel_with_chinese_text(client, login_as):
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert len(rows) == 16  # Jiaxing's 12 items and Haining's 4
     chinese = next(r for r in rows if r["title"] == "区块链基础研究资助")
-    assert chinese["status"] == "Done" and chinese["city"] == "Jiaxing"
+    # Shen Wei works in Chinese: the status is in his language, the data as entered.
+    assert chinese["status"] == "已办结" and chinese["city"] == "Jiaxing"
     assert chinese["directive"] == "strengthen basic research"
     assert chinese["link"] == f"https://tracker.example.gov/items/{item.id}"
 

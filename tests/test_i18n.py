@@ -139,3 +139,28 @@ def test_a_chinese_recipient_gets_a_chinese_email_that_a_mail_parser_decodes(
         if m["To"].addresses[0].addr_spec.endswith("nanjing.example.com") and "need" in m["Subject"]
     )
     assert english["Subject"].startswith("Policy Tracker:")
+
+
+def test_commands_speak_the_operators_language(runner, seeded, monkeypatch):
+    from flask_babel import refresh
+
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    refresh()  # a real command starts with a fresh app context; the test's is shared
+    result = runner.invoke(args=["seed"])
+    assert "初始数据已存在，未作更改。" in result.output
+    refused = runner.invoke(
+        args=[
+            "import-speech",
+            "/nowhere.txt",
+            "--city",
+            "nanjing",
+            "--speaker",
+            "X",
+            "--date",
+            "2026-01-01",
+        ]
+    )
+    assert refused.exit_code == 1 and "无法读取" in refused.output
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    refresh()
+    assert "Seed data already present" in runner.invoke(args=["seed"]).output

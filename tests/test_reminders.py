@@ -316,7 +316,7 @@ def test_operator_commands(runner, world, smtp_sink):
     planned = runner.invoke(args=["reminders", "plan", "--today", "2026-03-03"])
     assert "Planned: 2 due_soon, 1 stale" in planned.output
     sent = runner.invoke(args=["reminders", "send", "--today", "2026-03-03"])
-    assert "Sent 2, to retry 0, failed 0" in sent.output
+    assert "sent 2, to retry 0, failed 0" in sent.output
     replay = runner.invoke(
         args=["reminders", "replay", "--from", "2026-03-04", "--to", "2026-03-07"]
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import Blueprint, Flask, has_request_context, redirect, request, session, url_for
 from flask_babel import force_locale, get_locale
 from flask_login import current_user
@@ -18,7 +20,9 @@ def select_locale() -> str:
     """The signed-in user's preference, else the one chosen on the switch, else the browser's
     Accept-Language, else the configured default."""
     if not has_request_context():
-        return "en"  # commands and the scheduler choose per message with force_locale
+        # Commands speak the operator's language (LANG=zh_CN.UTF-8 → Chinese); emails choose
+        # their recipient's with force_locale.
+        return "zh_Hans" if os.environ.get("LANG", "").lower().startswith("zh") else "en"
     if current_user.is_authenticated and current_user.locale in LOCALES:
         return current_user.locale
     chosen = session.get("locale")

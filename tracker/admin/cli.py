@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..auth.passwords_policy import password_problem
@@ -39,17 +40,23 @@ def create_command(email, name, role, city_slug, department_slug, locale, passwo
     """Create an account (for example the first admin of a new installation)."""
     city = db.session.scalar(select(City).where(City.slug == city_slug)) if city_slug else None
     if city_slug and city is None:
-        raise click.ClickException(f"unknown city {city_slug!r}")
+        raise click.ClickException(_("unknown city %(slug)s", slug=repr(city_slug)))
     department = None
     if department_slug:
         department = db.session.scalar(
             select(Department).where(Department.slug == department_slug, Department.city == city)
         )
         if department is None:
-            raise click.ClickException(f"no department {department_slug!r} in {city_slug!r}")
+            raise click.ClickException(
+                _(
+                    "no department %(department)s in %(city)s",
+                    department=repr(department_slug),
+                    city=repr(city_slug),
+                )
+            )
     problem = password_problem(password, email)
     if problem:
-        raise click.ClickException(f"password: {problem}")
+        raise click.ClickException(_("password: %(problem)s", problem=problem))
     try:
         user = services.create_user(
             None, email=email, name=name, role=role, city=city, department=department, locale=locale
@@ -61,7 +68,7 @@ def create_command(email, name, role, city_slug, department_slug, locale, passwo
         ) from None
     user.password_hash = hash_password(password)
     db.session.commit()
-    click.echo(f"Created {user.role} {user.email}.")
+    click.echo(_("Created %(role)s %(email)s.", role=user.role, email=user.email))
 
 
 @users_group.command("deactivate")
@@ -71,10 +78,10 @@ def deactivate_command(email) -> None:
     """Deactivate an account; its sessions end at once."""
     user = find_user_by_email(email)
     if user is None:
-        raise click.ClickException(f"no user {email!r}")
+        raise click.ClickException(_("no user %(email)s", email=repr(email)))
     services.set_active(None, user, False)
     db.session.commit()
-    click.echo(f"Deactivated {user.email}; every session of theirs has ended.")
+    click.echo(_("Deactivated %(email)s; every session of theirs has ended.", email=user.email))
 
 
 @users_group.command("list")

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from ..clock import office_zone
 from ..extensions import db
@@ -23,6 +24,19 @@ DAY = click.DateTime(formats=["%Y-%m-%d"])
 def end_of(day: date) -> datetime:
     """Late on `day` in the office's time zone: every reminder of that day is due by then."""
     return datetime.combine(day, time(23, 0), office_zone())
+
+
+def _sent(report) -> str:
+    text = _(
+        "sent %(sent)d, to retry %(retried)d, failed %(failed)d, not needed %(cancelled)d",
+        sent=report.sent,
+        retried=report.retried,
+        failed=report.failed,
+        cancelled=report.cancelled,
+    )
+    if report.stopped_early:
+        text += _("; stopped early: the mail server fails")
+    return text
 
 
 @click.group("reminders")
@@ -52,16 +66,26 @@ def plan_command(today, dry_run: bool) -> None:
                     f"  {line.reason:<10} {line.days:>4}d  {line.item.title}{milestone}{on_behalf}"
                 )
         for user, week in plan.digests:
-            click.echo(f"{user.name} <{user.email}>\n  weekly digest for the week of {week}")
+            click.echo(f"{user.name} <{user.email}>")
+            click.echo("  " + _("weekly digest for the week of %(day)s", day=week.isoformat()))
         click.echo(
-            f"Dry run: {len(plan.lines)} lines for {len(by_recipient)} recipients, "
-            f"{len(plan.digests)} digests; nothing written."
+            _(
+                "Dry run: %(lines)d lines for %(recipients)d recipients, %(digests)d digests; "
+                "nothing written.",
+                lines=len(plan.lines),
+                recipients=len(by_recipient),
+                digests=len(plan.digests),
+            )
         )
         return
     db.session.commit()
     reasons = Counter(str(line.reason) for line in plan.lines)
-    summary = ", ".join(f"{n} {reason}" for reason, n in sorted(reasons.items())) or "nothing new"
-    click.echo(f"Planned: {summary}; {len(plan.digests)} digests.")
+    summary = ", ".join(f"{n} {reason}" for reason, n in sorted(reasons.items())) or _(
+        "nothing new"
+    )
+    click.echo(
+        _("Planned: %(summary)s; %(digests)d digests.", summary=summary, digests=len(plan.digests))
+    )
 
 
 @reminders_group.command("send")
@@ -71,11 +95,7 @@ def send_command(today) -> None:
     """Send the reminders that are due, with retries and backoff."""
     now = end_of(today.date()) if today else utcnow()
     report = send_due(now, holder_name())
-    click.echo(
-        f"Sent {report.sent}, to retry {report.retried}, failed {report.failed}, "
-        f"not needed {report.cancelled}"
-        + ("; stopped early: the mail server fails" if report.stopped_early else "")
-    )
+    click.echo(_sent(report))
 
 
 @reminders_group.command("replay")
@@ -92,7 +112,7 @@ def replay_command(start, end) -> None:
         plan_due(now)
         db.session.commit()
         report = send_due(now, "replay")
-        click.echo(f"{day}: sent {report.sent}, to retry {report.retried}, failed {report.failed}")
+        click.echo(f"{day}: {_sent(report)}")
         day += timedelta(days=1)
 
 
@@ -112,7 +132,7 @@ def scheduler_command() -> None:
         scheduler.shutdown(wait=False)
 
     signal.signal(signal.SIGTERM, stop)
-    click.echo(f"Scheduler {runner.holder} started (UTC); Ctrl-C stops it.")
+    click.echo(_("Scheduler %(holder)s started (UTC); Ctrl-C stops it.", holder=runner.holder))
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
@@ -139,7 +159,7 @@ def serve_command(host: str, port: int) -> None:
         scheduler = BackgroundScheduler(timezone="UTC")
         install(scheduler, runner)
         scheduler.start()
-        click.echo("Scheduler running in this process (TRACKER_SCHEDULER=in-process).")
+        click.echo(_("Scheduler running in this process (TRACKER_SCHEDULER=in-process)."))
     try:
         run_simple(host, port, app, use_reloader=False, threaded=True)
     finally:

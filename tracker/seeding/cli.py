@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from ..clock import office_today
 from ..extensions import db
@@ -50,10 +51,10 @@ def seed_command(anchor: str, plan_path: Path, today) -> None:
     db.session.commit()
     if created:
         summary = ", ".join(f"{count} {name}" for name, count in created.items())
-        click.echo(f"Seeded {summary}.")
+        click.echo(_("Seeded %(summary)s.", summary=summary))
     else:
-        click.echo("Seed data already present; nothing changed.")
-    click.echo(f"Demo accounts (password: {plan.demo_password}):")
+        click.echo(_("Seed data already present; nothing changed."))
+    click.echo(_("Demo accounts (password: %(password)s):", password=plan.demo_password))
     for user in plan.users:
         scope = f"{user.city}/{user.department}" if user.department else user.city or "all cities"
         click.echo(f"  {user.role:<10} {user.email:<34} {user.name} ({scope})")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from ..extensions import db
 from .services import SpeechRefused, create_draft_items, find_city, import_speech, read_speech_file
@@ -44,8 +45,14 @@ def import_speech_command(city_slug, speaker, delivered_on, title, outlet, path:
         raise click.ClickException(str(refusal)) from None
     db.session.commit()
     click.echo(
-        f"Imported speech {speech.id} ({speech.title}): {len(speech.directives)} directives, "
-        f"{len(items)} draft action items to assign."
+        _(
+            "Imported speech %(id)d (%(title)s): %(directives)d directives, %(items)d draft action "
+            "items to assign.",
+            id=speech.id,
+            title=speech.title,
+            directives=len(speech.directives),
+            items=len(items),
+        )
     )
     for directive in speech.directives:
         due = ""

@@ -6,6 +6,7 @@ import hashlib
 from datetime import date
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import audit
@@ -25,7 +26,9 @@ def read_speech_file(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise SpeechRefused(f"{path}: cannot be read ({error.strerror})") from None
+        raise SpeechRefused(
+            _("%(name)s: cannot be read (%(reason)s)", name=path, reason=error.strerror)
+        ) from None
     return decode_speech(raw, str(path))
 
 
@@ -33,21 +36,33 @@ def decode_speech(raw: bytes, name: str) -> str:
     """Check the bytes of an uploaded or read speech and decode them."""
     if len(raw) > MAX_SPEECH_BYTES:
         raise SpeechRefused(
-            f"{name}: {len(raw):,} bytes is more than the limit of {MAX_SPEECH_BYTES:,} bytes"
+            _(
+                "%(name)s: %(size)s bytes is more than the limit of %(limit)s bytes",
+                name=name,
+                size=f"{len(raw):,}",
+                limit=f"{MAX_SPEECH_BYTES:,}",
+            )
         )
     if b"\x00" in raw:
-        raise SpeechRefused(f"{name}: is not a text file (it contains NUL bytes)")
+        raise SpeechRefused(_("%(name)s: is not a text file (it contains NUL bytes)", name=name))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise SpeechRefused(
-            f"{name}: is not UTF-8 text (byte 0x{raw[error.start]:02x} at offset {error.start});"
-            " save it as UTF-8 and try again"
+            _(
+                "%(name)s: is not UTF-8 text (byte 0x%(byte)s at offset %(offset)d); save it as "
+                "UTF-8 and try again",
+                name=name,
+                byte=f"{raw[error.start]:02x}",
+                offset=error.start,
+            )
         ) from None
     if not text.strip():
-        raise SpeechRefused(f"{name}: is empty")
+        raise SpeechRefused(_("%(name)s: is empty", name=name))
     if any(ord(ch) < 32 and ch not in "\t\n\r\f" for ch in text):
-        raise SpeechRefused(f"{name}: is not a text file (it contains control characters)")
+        raise SpeechRefused(
+            _("%(name)s: is not a text file (it contains control characters)", name=name)
+        )
     return text
 
 
@@ -70,15 +85,19 @@ def import_speech(
     its directives accepted. Flushes; the caller commits."""
     speaker = speaker.strip()
     if not speaker:
-        raise SpeechRefused("the speaker's name is empty")
+        raise SpeechRefused(_("the speaker's name is empty"))
     headline, body = split_headline(text)
     if not body.strip():
-        raise SpeechRefused("the speech has a headline but no text")
+        raise SpeechRefused(_("the speech has a headline but no text"))
     existing = find_imported(text)
     if existing is not None:
         raise SpeechRefused(
-            f"this speech was already imported as speech {existing.id} "
-            f"({existing.speaker}, {existing.delivered_on.isoformat()})"
+            _(
+                "this speech was already imported as speech %(id)d (%(speaker)s, %(date)s)",
+                id=existing.id,
+                speaker=existing.speaker,
+                date=existing.delivered_on.isoformat(),
+            )
         )
     speech = Speech(
         city=city,
@@ -155,5 +174,7 @@ def find_city(slug: str) -> City:
     city = db.session.scalar(select(City).where(City.slug == slug))
     if city is None:
         known = ", ".join(db.session.scalars(select(City.slug).order_by(City.slug))) or "none yet"
-        raise SpeechRefused(f"unknown city {slug!r} (known: {known})")
+        raise SpeechRefused(
+            _("unknown city %(slug)s (known: %(known)s)", slug=repr(slug), known=known)
+        )
     return city

@@ -7,7 +7,6 @@ from dataclasses import asdict
 from datetime import datetime, time, timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -16,9 +15,10 @@ from sqlalchemy.orm import joinedload
 
 from ..access import require_admin
 from ..auth import services as auth_services
+from ..auth.emails import password_email
 from ..clock import office_zone
 from ..extensions import db
-from ..mail import compose, deliver, external_url
+from ..mail import deliver
 from ..models import AuditEvent, City, Department, User
 from ..reminders.policy import current_policy
 from ..validation import Invalid
@@ -84,7 +84,7 @@ def users():
             status = 400
         else:
             db.session.commit()
-            _send_reset(user)
+            _send_reset(user, new_account=True)
             flash(
                 _("%(name)s can now choose a password from the email just sent.", name=user.name),
                 "info",
@@ -149,22 +149,13 @@ def user(user_id: int):
     return render_template("admin/user.html", form=form, person=person), status
 
 
-def _send_reset(user: User) -> None:
+def _send_reset(user: User, *, new_account: bool = False) -> None:
     found = auth_services.request_password_reset(user.email)
     db.session.commit()
     if not found:
         return
     _user, token = found
-    with force_locale(user.locale or "en"):
-        message = compose(
-            user.email,
-            user.name,
-            _("Choose your Policy Tracker password"),
-            "password_reset",
-            user=user,
-            link=external_url("auth.reset_password", token=token),
-            hours=int(auth_services.RESET_VALID_FOR.total_seconds() // 3600),
-        )
+    message = password_email(user, token, new_account=new_account)
     try:
         deliver(message)
     except (smtplib.SMTPException, OSError):

@@ -5,16 +5,16 @@ from __future__ import annotations
 import smtplib
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import audit
 from ..extensions import db
-from ..mail import compose, deliver, external_url
+from ..mail import deliver
 from ..models import Role
 from ..redirects import safe_next
 from . import services
+from .emails import password_email
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
 from .sessions import end_session
 
@@ -68,16 +68,7 @@ def forgot_password():
         db.session.commit()
         if found:
             user, token = found
-            with force_locale(user.locale or "en"):
-                message = compose(
-                    user.email,
-                    user.name,
-                    _("Reset your Policy Tracker password"),
-                    "password_reset",
-                    user=user,
-                    link=external_url("auth.reset_password", token=token),
-                    hours=int(services.RESET_VALID_FOR.total_seconds() // 3600),
-                )
+            message = password_email(user, token)
             try:
                 deliver(message)
             except (smtplib.SMTPException, OSError):

@@ -108,6 +108,8 @@ def test_posting_an_update_follows_the_rules_and_the_version(client, token_for):
         == 400
     )
     assert client.post(url, data="not json", headers=headers).status_code == 400
+    nul = {"version": version + 1, "status": "in_progress", "progress": 71, "note": "a\x00b"}
+    assert client.post(url, json=nul, headers=headers).status_code == 400
     assert _item().status == Status.IN_PROGRESS and _item().progress == 70
 
 

@@ -133,3 +133,22 @@ def test_requests_are_logged_with_their_request_id(make_app, migrated_url, capfd
     lines = [json.loads(x) for x in capfd.readouterr().err.splitlines() if x.startswith("{")]
     entry = next(x for x in lines if x.get("path") == "/login")
     assert entry["request_id"] == "req-42" and entry["status"] == 200 and entry["method"] == "GET"
+
+
+def test_nul_characters_get_a_400_not_a_500(client, login_as):
+    """PostgreSQL cannot store NUL; SQLite can. Both databases refuse it the same way."""
+    from sqlalchemy import select
+
+    from tracker.extensions import db
+    from tracker.models import ActionItem
+
+    login_as("staff")
+    response = client.get("/items?q=a%00b")
+    assert response.status_code == 400 and "NUL" in response.get_data(as_text=True)
+    item = db.session.scalar(select(ActionItem).where(ActionItem.title.startswith("Compile")))
+    response = client.post(
+        f"/items/{item.id}/report",
+        data={"version": item.version, "status": "in_progress", "progress": 5, "note": "a\x00b"},
+    )
+    assert response.status_code == 400
+    assert db.session.get(ActionItem, item.id).version == item.version

@@ -5,6 +5,9 @@ from __future__ import annotations
 from ..models import Status
 
 STATUSES = [str(s) for s in Status]
+# An http(s) address in printable ASCII (non-ASCII parts percent-encoded): the same pattern
+# as the server's check, with no class such as \\S whose meaning differs between engines.
+URL_PATTERN = "^https?://[!-~]+$"
 LIGHTS = ["red", "amber", "green", "grey"]
 
 
@@ -13,6 +16,8 @@ def _nullable(schema: dict) -> dict:
 
 
 STRING = {"type": "string"}
+# Requests with a NUL character are refused (400): PostgreSQL cannot store it.
+NO_NUL = "^[^\\x00]*$"
 DATE = {"type": "string", "format": "date"}
 INTEGER = {"type": "integer"}
 
@@ -134,10 +139,8 @@ REPORT = {
         "version": {"type": "integer", "description": "The item's version you based this on."},
         "status": {"type": "string", "enum": STATUSES},
         "progress": {"type": "integer", "minimum": 0, "maximum": 100},
-        "note": _nullable({"type": "string", "maxLength": 5000}),
-        "evidence_url": _nullable(
-            {"type": "string", "maxLength": 500, "pattern": "^https?://\\S+$"}
-        ),
+        "note": _nullable({"type": "string", "maxLength": 5000, "pattern": NO_NUL}),
+        "evidence_url": _nullable({"type": "string", "maxLength": 500, "pattern": URL_PATTERN}),
         "milestone_id": _nullable(INTEGER),
     },
     "additionalProperties": False,
@@ -242,12 +245,12 @@ def document() -> dict:
                     "parameters": [
                         _query(
                             "q",
-                            {"type": "string", "maxLength": 200},
+                            {"type": "string", "maxLength": 200, "pattern": NO_NUL},
                             "Words in titles, notes or the speech",
                         ),
                         _query(
                             "city",
-                            {"type": "string", "maxLength": 64},
+                            {"type": "string", "maxLength": 64, "pattern": NO_NUL},
                             "City slug; includes sub-units",
                         ),
                         _query(

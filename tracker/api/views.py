@@ -23,14 +23,14 @@ from ..items.queries import PAGE_SIZE, SORT_COLUMNS, ItemFilter, filtered_items,
 from ..items.rules import LIGHT_LABELS, traffic_light
 from ..models import City, Role, Status
 from . import serialize
-from .openapi import document
+from .openapi import URL_PATTERN, document
 from .tokens import user_for_bearer
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 MAX_PER_PAGE = 100
 REPORT_FIELDS = {"version", "status", "progress", "note", "evidence_url", "milestone_id"}
-URL = re.compile(r"^https?://[^\s]+$")
+URL = re.compile(URL_PATTERN)
 
 
 @bp.before_request
@@ -200,6 +200,8 @@ def boards():
 
 def _check_report(body: dict) -> dict[str, str]:
     errors = {}
+    if any(isinstance(v, str) and "\x00" in v for v in body.values()):
+        errors["body"] = "text may not contain NUL characters"
     unknown = set(body) - REPORT_FIELDS
     if unknown:
         errors["body"] = f"unknown fields: {', '.join(sorted(unknown))}"

@@ -237,6 +237,7 @@ def make_item(app, make_directive):
 def smtp_sink(app):
     """A real SMTP server (aiosmtpd) on a free loopback port; the app is configured to use
     it. `smtp_sink.messages` holds the parsed messages it accepted."""
+    import asyncio
     import email
     import email.policy
     import socket
@@ -249,8 +250,17 @@ def smtp_sink(app):
             self.envelopes: list = []
             self.replies: list[str] = []  # scripted replies to the next messages, e.g. "451 ..."
             self.refuse: dict[str, list[str]] = {}  # the same, per recipient address
+            self.delay = 0.0  # seconds before answering each message: a slow server
+            self.connections = 0
+
+        async def handle_EHLO(self, server, session, envelope, hostname, responses):
+            self.connections += 1
+            session.host_name = hostname
+            return responses
 
         async def handle_DATA(self, server, session, envelope):
+            if self.delay:
+                await asyncio.sleep(self.delay)
             scripted = self.refuse.get(envelope.rcpt_tos[0])
             if scripted:
                 return scripted.pop(0)

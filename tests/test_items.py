@@ -178,7 +178,7 @@ def test_evidence_files_are_checked_stored_and_served_only_as_attachments(client
         response = _report(client, item, evidence_file=(io.BytesIO(content), name), note="x")
         assert response.status_code == 400
         assert message in response.get_data(as_text=True)
-    assert _count(StatusUpdate, StatusUpdate.evidence_path.is_not(None)) == 0
+    assert _count(StatusUpdate, StatusUpdate.evidence_file_id.is_not(None)) == 0
     pdf = b"%PDF-1.4 list of projects"
     response = _report(client, item, evidence_file=(io.BytesIO(pdf), "项目清单.pdf"), note="List")
     assert response.status_code == 302

@@ -150,3 +150,108 @@ def test_two_planners_and_two_senders_at_once_deliver_each_message_exactly_once(
     assert sent >= 5 and sum(ids.values()) == sent and max(ids.values()) == 1
     keys = db.session.scalars(select(ReminderLine.key)).all()
     assert len(keys) == len(set(keys))
+
+
+@pytest.fixture
+def due_messages(app, seeded):
+    """Returns a function that puts `count` daily emails in the outbox, due at NOW: one per
+    new recipient, each listing one demo item as a delegate would get it."""
+    from tracker.models import ActionItem, ReminderKind, Role, User
+
+    def make(count: int) -> None:
+        item = db.session.scalar(
+            select(ActionItem).where(ActionItem.responsible_id.is_not(None)).limit(1)
+        )
+        owner = item.responsible
+        item.due_on = TODAY + timedelta(days=3)
+        item.status = "in_progress"
+        users = [
+            User(
+                email=f"load{n}@example.com",
+                name=f"Load {n}",
+                role=Role.STAFF,
+                city_id=owner.city_id,
+                department_id=owner.department_id,
+            )
+            for n in range(count)
+        ]
+        db.session.add_all(users)
+        db.session.flush()
+        for user in users:
+            reminder = Reminder(
+                key=f"daily:{user.id}:{TODAY}",
+                kind=ReminderKind.DAILY,
+                recipient=user,
+                period_on=TODAY,
+            )
+            db.session.add(reminder)
+            db.session.add(
+                ReminderLine(
+                    key=f"due_soon:{item.id}::{user.id}:{TODAY}",
+                    recipient=user,
+                    item=item,
+                    reason="due_soon",
+                    days=3,
+                    owner=owner,
+                    planned_on=TODAY,
+                    reminder=reminder,
+                )
+            )
+        db.session.commit()
+
+    return make
+
+
+def _run_senders(app, names: list[str], stagger: float) -> list:
+    """Runs send_due on the real clock in one thread per sender name, each starting
+    `stagger` seconds after the one before; returns their reports."""
+    import time
+
+    from tracker.models import utcnow
+
+    reports, errors = [], []
+
+    def run(name, wait):
+        try:
+            with app.app_context():
+                time.sleep(wait)
+                reports.append(send_due(utcnow(), name))
+                db.session.remove()
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [
+        threading.Thread(target=run, args=(name, n * stagger)) for n, name in enumerate(names)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert errors == []
+    return reports
+
+
+def test_two_senders_against_a_slow_server_send_nothing_twice(app, due_messages, smtp_sink):
+    """Claims last 1 s, the server takes 0.05 s a message and there are 60 of them: the
+    first sender's run outlasts a claim, and the second sender, starting 1.2 s later, must
+    not take over a message the first one still means to send."""
+    app.config["REMINDER_POLICY"] = {"claim_seconds": 1}
+    due_messages(60)
+    smtp_sink.delay = 0.05
+    reports = _run_senders(app, ["s1", "s2"], stagger=1.2)
+    ids = Counter(m["Message-ID"] for m in smtp_sink.messages)
+    assert len(ids) == 60 and max(ids.values()) == 1, ids.most_common(3)
+    assert sum(r.sent for r in reports) == 60 and all(r.sent for r in reports)
+    assert _states() == Counter({ReminderState.SENT: 60})
+
+
+def test_one_run_drains_a_thousand_due_messages_over_one_connection(
+    app, due_messages, smtp_sink
+):
+    due_messages(1000)
+    report = send_due(NOW, "s1")
+    assert report.sent == 1000 and not report.stopped_early
+    assert len(smtp_sink.messages) == 1000
+    assert len({m["To"] for m in smtp_sink.messages}) == 1000
+    assert smtp_sink.connections == 1
+    assert _states() == Counter({ReminderState.SENT: 1000})

@@ -41,24 +41,75 @@ def compose(
 
 
 def deliver(message: EmailMessage) -> None:
-    """Hand the message to SMTP, or write it to instance/mail/. Raises smtplib errors."""
-    config = current_app.config
-    if not config.get("MAIL_SERVER"):
-        _write_eml(message)
-        return
-    host, port = config["MAIL_SERVER"], config["MAIL_PORT"]
-    timeout = config.get("MAIL_TIMEOUT", 30)
-    context = ssl.create_default_context()
-    if config["MAIL_USE_SSL"]:
-        smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
-    else:
-        smtp = smtplib.SMTP(host, port, timeout=timeout)
-    with smtp:
-        if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
-            smtp.starttls(context=context)
-        if config.get("MAIL_USERNAME"):
-            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
-        smtp.send_message(message)
+    """Hand one message to SMTP, or write it to instance/mail/. Raises smtplib errors."""
+    with MailConnection() as connection:
+        connection.send(message)
+
+
+class MailConnection:
+    """One SMTP connection reused for many messages (a sender's whole run), opened at the
+    first message. After an error it is closed, and the next message opens a new one; a
+    reused connection that the server has dropped meanwhile is reopened once at once."""
+
+    def __init__(self) -> None:
+        self._smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> MailConnection:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def send(self, message: EmailMessage) -> None:
+        if not current_app.config.get("MAIL_SERVER"):
+            _write_eml(message)
+            return
+        reused = self._smtp is not None
+        try:
+            self._open().send_message(message)
+        except smtplib.SMTPServerDisconnected:
+            self.close()
+            if not reused:
+                raise
+            self._open().send_message(message)  # dropped while idle: one new connection
+        except smtplib.SMTPResponseException as error:
+            if error.smtp_code == 421:  # the server is closing the connection
+                self.close()
+            raise
+        except (smtplib.SMTPException, OSError):
+            self.close()
+            raise
+
+    def close(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is None:
+            return
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
+
+    def _open(self) -> smtplib.SMTP:
+        if self._smtp is not None:
+            return self._smtp
+        config = current_app.config
+        host, port = config["MAIL_SERVER"], config["MAIL_PORT"]
+        timeout = config.get("MAIL_TIMEOUT", 30)
+        context = ssl.create_default_context()
+        if config["MAIL_USE_SSL"]:
+            smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+        else:
+            smtp = smtplib.SMTP(host, port, timeout=timeout)
+        try:
+            if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
+                smtp.starttls(context=context)
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        except BaseException:
+            smtp.close()
+            raise
+        self._smtp = smtp
+        return smtp
 
 
 def _write_eml(message: EmailMessage) -> Path:

@@ -7,7 +7,7 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 
 from .. import audit
 from ..extensions import db
@@ -60,26 +60,60 @@ def sign_in(email: str, password: str) -> User:
         )
     if user is not None and user.locked_until is not None and user.locked_until > now:
         audit.record("auth.login_locked", user, actor=user)
-        raise SignInRefused(
-            _(
-                "This account is locked for 15 minutes after repeated failed sign-ins. "
-                "Try again later, or reset your password."
-            ),
-            429,
-        )
+        raise SignInRefused(_locked_message(), 429)
     if user is None or not user.is_active or not verify_password(user.password_hash, password):
         if user is not None:
-            user.failed_logins += 1
-            if user.failed_logins >= MAX_FAILURES_PER_ACCOUNT:
-                user.locked_until = now + LOCKOUT
-                user.failed_logins = 0
+            _count_failure(user, now)
         audit.record("auth.login_failed", user, target_type="users", email=email[:254])
         raise SignInRefused(_("Email or password is not right."))
-    user.failed_logins = 0
-    user.locked_until = None
+    if not _clear_failures_unless_locked(user, now):
+        # Locked by failures counted in other workers while this password was checked.
+        audit.record("auth.login_locked", user, actor=user)
+        raise SignInRefused(_locked_message(), 429)
     start_session(user)
     audit.record("auth.login", user, actor=user)
     return user
+
+
+def _locked_message() -> str:
+    return _(
+        "This account is locked for 15 minutes after repeated failed sign-ins. "
+        "Try again later, or reset your password."
+    )
+
+
+def _clear_failures_unless_locked(user: User, now) -> bool:
+    """Reset the failure count after a right password, in one statement that also checks
+    the lock, so a lock set meanwhile by another worker is not undone. False if locked."""
+    cleared = db.session.execute(
+        update(User)
+        .where(User.id == user.id, or_(User.locked_until.is_(None), User.locked_until <= now))
+        .values(failed_logins=0, locked_until=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.expire(user, ["failed_logins", "locked_until"])
+    return cleared == 1
+
+
+def _count_failure(user: User, now) -> None:
+    """Count a failed sign-in in the database itself (`failed_logins + 1`), so that failures
+    arriving at once in several workers are all counted; the one that reaches the limit
+    locks the account. The ORM copy of the user is not used: it may be out of date."""
+    failures = db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(failed_logins=User.failed_logins + 1)
+        .returning(User.failed_logins)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    if failures >= MAX_FAILURES_PER_ACCOUNT:
+        db.session.execute(
+            update(User)
+            .where(User.id == user.id)
+            .values(locked_until=now + LOCKOUT, failed_logins=0)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.expire(user, ["failed_logins", "locked_until"])
 
 
 def request_password_reset(email: str) -> tuple[User, str] | None:

@@ -3,10 +3,10 @@ request commits. A change based on an outdated version raises Conflict instead o
 
 from __future__ import annotations
 
-import uuid
+import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -20,17 +20,20 @@ from ..models import (
     ActionItem,
     AuditEvent,
     Department,
+    EvidenceFile,
     Milestone,
     Role,
     Status,
     StatusUpdate,
     User,
+    utcnow,
 )
 from ..validation import Invalid
 from .rules import OPEN, transition
 
 __all__ = ["Conflict", "Invalid", "Report"]
 
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 EVIDENCE_TYPES = frozenset(
     "pdf png jpg jpeg gif webp doc docx xls xlsx ppt pptx odt ods odp txt csv zip".split()
 )
@@ -56,9 +59,15 @@ class Report:
     extra: dict = field(default_factory=dict)
 
 
-def check_version(item: ActionItem, seen_version: int | None) -> None:
+def begin_change(item: ActionItem, seen_version: int | None) -> None:
+    """Every change to an item or to what belongs to it (owners, milestones, history,
+    evidence) starts here: the form or call must have seen the current version, and the item
+    row is marked changed, so the flush writes `UPDATE ... WHERE version = seen` with a new
+    version even when only a related row changes. A concurrent save that got there first
+    makes that UPDATE match no row (StaleDataError), which callers answer like a Conflict."""
     if seen_version is None or item.version != seen_version:
         raise Conflict(item, changes_since(item, seen_version or 0))
+    item.updated_at = utcnow()
 
 
 def changes_since(item: ActionItem, version: int) -> list[AuditEvent]:
@@ -75,7 +84,7 @@ def report_status(
     item: ActionItem, actor: User, report: Report, seen_version: int | None, today: date
 ) -> StatusUpdate:
     """Record a progress report or a status change allowed by the transition table."""
-    check_version(item, seen_version)
+    begin_change(item, seen_version)
     source = Status(item.status)
     rule = transition(actor.role, source, report.status)
     errors: dict[str, str] = {}
@@ -90,7 +99,7 @@ def report_status(
     if report.status == Status.DONE:
         # Verifying: the submission's own note or evidence counts.
         has_evidence = has_evidence or any(
-            u.note or u.evidence_url or u.evidence_path
+            u.note or u.evidence_url or u.evidence_file_id
             for u in item.updates
             if u.to_status == Status.AWAITING_VERIFICATION
         )
@@ -118,7 +127,7 @@ def report_status(
         milestone=milestone,
     )
     if report.evidence_file is not None:
-        update.evidence_path, update.evidence_name = _store_evidence(item, report.evidence_file)
+        update.evidence_file, update.evidence_name = _evidence_file(report.evidence_file)
     item.status = report.status
     item.progress = report.progress
     if milestone is not None:
@@ -163,7 +172,7 @@ def assign(
     seen_version: int | None,
 ) -> None:
     """Give the item to a department and a responsible person, with co-owners."""
-    check_version(item, seen_version)
+    begin_change(item, seen_version)
     errors = {}
     if department.city_id != item.city_id:
         errors["department"] = _("Choose a department of %(city)s.", city=item.city.name)
@@ -222,7 +231,7 @@ def schedule(
     seen_version: int | None,
 ) -> None:
     """Set the title, dates and milestones; milestones fall within the item's span."""
-    check_version(item, seen_version)
+    begin_change(item, seen_version)
     errors = {}
     if start_on and due_on and due_on < start_on:
         errors["due_on"] = _("The due date cannot be before the start date.")
@@ -308,23 +317,27 @@ def reassign_department(department: Department, actor: User, old: User, new: Use
     return len(items)
 
 
-def evidence_file_path(update: StatusUpdate) -> Path:
-    return Path(current_app.instance_path) / "evidence" / update.evidence_path
-
-
-def _store_evidence(item: ActionItem, upload: FileStorage) -> tuple[str, str]:
-    name = Path(upload.filename or "evidence").name
-    suffix = name.rsplit(".", 1)[-1].lower()
-    relative = f"{item.id}/{uuid.uuid4().hex}.{suffix}"
-    target = Path(current_app.instance_path) / "evidence" / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _evidence_file(upload: FileStorage) -> tuple[EvidenceFile, str]:
+    """The upload as a row, saved with the report in one transaction (nothing on disk)."""
     upload.stream.seek(0)
-    upload.save(target)
-    return relative, name[:255]
+    content = upload.stream.read()
+    digest = hashlib.sha256(content).hexdigest()
+    return EvidenceFile(size=len(content), sha256=digest, content=content), evidence_name(upload)
+
+
+def evidence_name(upload: FileStorage) -> str:
+    """The name to offer on download: the uploaded name without folders or control
+    characters (NUL included), at most 255 characters with its type kept."""
+    raw = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = _CONTROL_CHARACTERS.sub("", raw).strip() or "evidence"
+    if len(name) > 255:
+        stem, dot, suffix = name.rpartition(".")
+        name = f"{stem[: 254 - len(suffix)]}.{suffix}" if dot and len(suffix) < 16 else name[:255]
+    return name
 
 
 def _check_evidence_file(upload: FileStorage, errors: dict[str, str]) -> None:
-    name = upload.filename or ""
+    name = evidence_name(upload)
     suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if suffix not in EVIDENCE_TYPES:
         errors["evidence_file"] = _(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 
 from flask import (
@@ -237,16 +238,15 @@ def evidence(item_id: int, update_id: int):
     """Download an evidence file; only people who may see the item get it, never inline."""
     item = item_or_404(_user(), item_id)
     update = db.session.get(StatusUpdate, update_id)
-    if update is None or update.item_id != item.id or not update.evidence_path:
-        abort(404)
-    path = services.evidence_file_path(update)
-    if not path.is_file():
+    if update is None or update.item_id != item.id or update.evidence_file is None:
         abort(404)
     response = send_file(
-        path,
+        io.BytesIO(update.evidence_file.content),
         as_attachment=True,
-        download_name=update.evidence_name or path.name,
+        download_name=update.evidence_name or "evidence",
         mimetype="application/octet-stream",
+        etag=update.evidence_file.sha256,
+        last_modified=update.evidence_file.created_at,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -6,13 +6,21 @@ from sqlalchemy.orm import Session
 from .audit import AuditEvent
 from .auth import ApiToken, PasswordReset, UserSession, token_digest
 from .base import Base, utcnow
-from .items import ActionItem, Milestone, Priority, Status, StatusUpdate, item_co_owners
+from .items import (
+    ActionItem,
+    EvidenceFile,
+    Milestone,
+    Priority,
+    Status,
+    StatusUpdate,
+    item_co_owners,
+)
 from .org import City, Department, Role, User
 from .outbox import LineReason, Reminder, ReminderKind, ReminderLine, ReminderState, SchedulerLease
 from .settings import Setting
 from .speeches import Directive, DirectiveState, Speech
 
-APPEND_ONLY = (StatusUpdate, AuditEvent)
+APPEND_ONLY = (StatusUpdate, AuditEvent, EvidenceFile)
 
 
 class AppendOnlyViolation(RuntimeError):
@@ -36,6 +44,7 @@ __all__ = [
     "Department",
     "Directive",
     "DirectiveState",
+    "EvidenceFile",
     "LineReason",
     "Milestone",
     "PasswordReset",

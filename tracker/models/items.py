@@ -11,6 +11,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -134,11 +135,26 @@ class StatusUpdate(Base):
     to_progress: Mapped[int]
     note: Mapped[str | None] = mapped_column(Text)
     evidence_url: Mapped[str | None] = mapped_column(String(500))
-    # An uploaded file: stored under instance/ by a generated name, offered by its own name.
-    evidence_path: Mapped[str | None] = mapped_column(String(255))
+    # An uploaded file, kept in the database (every web host sees it, backups include it and
+    # a rolled-back report leaves nothing behind), offered under the name it was uploaded as.
+    evidence_file_id: Mapped[int | None] = mapped_column(ForeignKey("evidence_files.id"))
     evidence_name: Mapped[str | None] = mapped_column(String(255))
     milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestones.id"))
 
     item: Mapped[ActionItem] = relationship(back_populates="updates")
     author: Mapped[User | None] = relationship()
     milestone: Mapped[Milestone | None] = relationship()
+    evidence_file: Mapped[EvidenceFile | None] = relationship()
+
+
+class EvidenceFile(Base):
+    """The bytes of an uploaded evidence file; written once, with the report that brings it."""
+
+    __tablename__ = "evidence_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    # Loaded only when the file is downloaded, never with the history.
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

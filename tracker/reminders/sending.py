@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import smtplib
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -24,7 +25,7 @@ from ..clock import office_zone
 from ..database import insert_ignoring_duplicates
 from ..extensions import db
 from ..items.rules import OPEN
-from ..mail import deliver
+from ..mail import MailConnection
 from ..models import (
     ActionItem,
     LineReason,
@@ -49,36 +50,56 @@ class SendReport:
     stopped_early: bool = False
 
 
-def send_due(now: datetime, sender: str) -> SendReport:
-    """Gather waiting lines into today's emails, then send every message that is due."""
+def send_due(now: datetime, sender: str, batch: int = 200) -> SendReport:
+    """Gather waiting lines into today's emails, then send every message that is due, in
+    batches, over one reused SMTP connection. Each message is claimed just before it is
+    sent, so a slow server never lets a claim lapse while the message waits its turn."""
     policy = current_policy()
     open_daily_messages(now, policy)
     report = SendReport()
-    claimed = claim(now, sender, policy)
-    consecutive_failures = 0
-    for position, reminder_id in enumerate(claimed):
-        message = prepare(reminder_id, sender, now)
-        if message is None:
-            report.cancelled += 1
-            continue
-        try:
-            deliver(message)
-        except smtplib.SMTPResponseException as error:
-            permanent = 500 <= error.smtp_code < 600
-            _record_failure(reminder_id, sender, now, policy, error, permanent, report)
-        except (smtplib.SMTPException, OSError) as error:
-            _record_failure(reminder_id, sender, now, policy, error, False, report)
-        else:
-            mark_sent(reminder_id, sender, now)
-            report.sent += 1
-            consecutive_failures = 0
-            continue
-        consecutive_failures += 1
-        if consecutive_failures >= policy.stop_after_failures:
-            report.stopped_early = True
-            _release(claimed[position + 1 :], sender)
-            break
+    clock = _RunClock(now)
+    consecutive_failures, after_id = 0, 0
+    with MailConnection() as connection:
+        while not report.stopped_early:
+            candidates = due(now, after_id, batch)
+            if not candidates:
+                break
+            after_id = candidates[-1]
+            for reminder_id in candidates:
+                if not claim_one(reminder_id, sender, clock.now(), policy):
+                    continue  # another sender has it
+                message = prepare(reminder_id, sender, now)
+                if message is None:
+                    report.cancelled += 1
+                    continue
+                try:
+                    connection.send(message)
+                except smtplib.SMTPResponseException as error:
+                    permanent = 500 <= error.smtp_code < 600
+                    _record_failure(reminder_id, sender, now, policy, error, permanent, report)
+                except (smtplib.SMTPException, OSError) as error:
+                    _record_failure(reminder_id, sender, now, policy, error, False, report)
+                else:
+                    mark_sent(reminder_id, sender, now)
+                    report.sent += 1
+                    consecutive_failures = 0
+                    continue
+                consecutive_failures += 1
+                if consecutive_failures >= policy.stop_after_failures:
+                    report.stopped_early = True  # the server is down: the next tick tries
+                    break
     return report
+
+
+class _RunClock:
+    """`now` moved on by the time the run has taken, so that claims made late in a long
+    run (or in a replay of a past day) still last their full length."""
+
+    def __init__(self, start: datetime) -> None:
+        self.start, self.started = start, time.monotonic()
+
+    def now(self) -> datetime:
+        return self.start + timedelta(seconds=time.monotonic() - self.started)
 
 
 def open_daily_messages(now: datetime, policy: ReminderPolicy) -> None:
@@ -123,33 +144,31 @@ def _claimable(now: datetime):
     )
 
 
-def claim(now: datetime, sender: str, policy: ReminderPolicy, limit: int = 100) -> list[int]:
-    """Take up to `limit` due messages for this sender. On PostgreSQL the candidates are
-    locked with SKIP LOCKED, so concurrent senders share the work; everywhere, the claim is
-    a compare-and-set update, so no message is claimed twice."""
-    candidates = db.session.scalars(
+def due(now: datetime, after_id: int, limit: int) -> list[int]:
+    """The next `limit` messages (by id, after `after_id`) that may be claimed now."""
+    return db.session.scalars(
         select(Reminder.id)
-        .where(_claimable(now))
+        .where(_claimable(now), Reminder.id > after_id)
         .order_by(Reminder.id)
         .limit(limit)
-        .with_for_update(skip_locked=True)
     ).all()
-    claimed = []
-    for reminder_id in candidates:
-        result = db.session.execute(
-            update(Reminder)
-            .where(Reminder.id == reminder_id, _claimable(now))
-            .values(
-                state=ReminderState.SENDING,
-                claimed_by=sender,
-                claimed_until=now + timedelta(seconds=policy.claim_seconds),
-            )
-            .execution_options(synchronize_session=False)
+
+
+def claim_one(reminder_id: int, sender: str, now: datetime, policy: ReminderPolicy) -> bool:
+    """Claim one message for this sender: a compare-and-set update, so of two senders
+    exactly one gets it; the claim lasts `claim_seconds` from now."""
+    claimed = db.session.execute(
+        update(Reminder)
+        .where(Reminder.id == reminder_id, _claimable(now))
+        .values(
+            state=ReminderState.SENDING,
+            claimed_by=sender,
+            claimed_until=now + timedelta(seconds=policy.claim_seconds),
         )
-        if result.rowcount == 1:
-            claimed.append(reminder_id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     db.session.commit()
-    return claimed
+    return claimed == 1
 
 
 def prepare(reminder_id: int, sender: str, now: datetime) -> EmailMessage | None:
@@ -276,18 +295,6 @@ def _record_failure(reminder_id, sender, now, policy, error, permanent, report) 
     else:
         report.retried += 1
         current_app.logger.warning("Reminder %s will be retried: %s", reminder_id, error)
-
-
-def _release(reminder_ids: list[int], sender: str) -> None:
-    """Give back claims not attempted in this run, so the next run takes them at once."""
-    if reminder_ids:
-        db.session.execute(
-            update(Reminder)
-            .where(Reminder.id.in_(reminder_ids), Reminder.claimed_by == sender)
-            .values(state=ReminderState.PENDING, claimed_until=None)
-            .execution_options(synchronize_session=False)
-        )
-        db.session.commit()
 
 
 def retry_now(reminder: Reminder) -> None:

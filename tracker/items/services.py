@@ -61,13 +61,19 @@ class Report:
 
 def begin_change(item: ActionItem, seen_version: int | None) -> None:
     """Every change to an item or to what belongs to it (owners, milestones, history,
-    evidence) starts here: the form or call must have seen the current version, and the item
-    row is marked changed, so the flush writes `UPDATE ... WHERE version = seen` with a new
-    version even when only a related row changes. A concurrent save that got there first
-    makes that UPDATE match no row (StaleDataError), which callers answer like a Conflict."""
+    evidence) starts here, with the version its form or call has seen, and ends with
+    `flush_change`."""
     if seen_version is None or item.version != seen_version:
         raise Conflict(item, changes_since(item, seen_version or 0))
+
+
+def flush_change(item: ActionItem) -> None:
+    """Write the change under a new version. The item row is marked changed, so the flush
+    writes `UPDATE ... WHERE version = seen` even when only a related row changed (a note,
+    co-owners, milestones); a concurrent save that got there first makes it match no row
+    (StaleDataError), which callers answer like a Conflict."""
     item.updated_at = utcnow()
+    db.session.flush()
 
 
 def changes_since(item: ActionItem, version: int) -> list[AuditEvent]:
@@ -140,7 +146,7 @@ def report_status(
     if source == Status.AWAITING_VERIFICATION and report.status == Status.IN_PROGRESS:
         item.completed_on = None
     db.session.add(update)
-    db.session.flush()
+    flush_change(item)
     audit.record(
         _action(source, report.status, actor),
         item,
@@ -190,7 +196,7 @@ def assign(
     item.department = department
     item.responsible = responsible
     item.co_owners = [u for u in co_owners if u.id != responsible.id]
-    db.session.flush()
+    flush_change(item)
     audit.record(
         "item.assigned",
         item,
@@ -256,7 +262,7 @@ def schedule(
     before = {"title": item.title, "start_on": _iso(item.start_on), "due_on": _iso(item.due_on)}
     item.title, item.start_on, item.due_on = title.strip(), start_on, due_on
     _apply_milestone_changes(item, milestones)
-    db.session.flush()
+    flush_change(item)
     audit.record(
         "item.scheduled",
         item,

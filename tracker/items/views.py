@@ -293,9 +293,12 @@ def reassign_department(department_id: int):
 
 
 def _commit_change(form, item_id: int, change: Callable[[], object], page):
-    """Validate the form, run the change and commit. On bad input, the page again with the
-    user's input and the messages (400); on a concurrent save, the conflict page (409);
-    on success, None."""
+    """Validate the form, run the change and commit. A form from an older version gets the
+    conflict page (409) first, before its input is judged against a state it never saw; on
+    bad input, the page again with the user's input and the messages (400); on success,
+    None."""
+    if form.seen_version() != db.session.get(ActionItem, item_id).version:
+        return _conflict_page(form, item_id)
     if not form.validate_on_submit():
         return page(400)
     try:
@@ -308,12 +311,16 @@ def _commit_change(form, item_id: int, change: Callable[[], object], page):
         return page(400)
     except (services.Conflict, StaleDataError):
         db.session.rollback()
-        seen = form.seen_version() or 0
-        current = db.session.get(ActionItem, item_id)
-        changes = services.changes_since(current, seen)
-        form.version.data = current.version  # resubmitting now overwrites knowingly
-        return render_template("items/conflict.html", item=current, form=form, changes=changes), 409
+        return _conflict_page(form, item_id)
     return None
+
+
+def _conflict_page(form, item_id: int):
+    """What changed since the form was loaded, and the form with what was typed (409)."""
+    current = db.session.get(ActionItem, item_id)
+    changes = services.changes_since(current, form.seen_version() or 0)
+    form.version.data = current.version  # resubmitting now overwrites knowingly
+    return render_template("items/conflict.html", item=current, form=form, changes=changes), 409
 
 
 def _field_errors(form, name: str) -> list:

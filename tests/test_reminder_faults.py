@@ -245,9 +245,7 @@ def test_two_senders_against_a_slow_server_send_nothing_twice(app, due_messages,
     assert _states() == Counter({ReminderState.SENT: 60})
 
 
-def test_one_run_drains_a_thousand_due_messages_over_one_connection(
-    app, due_messages, smtp_sink
-):
+def test_one_run_drains_a_thousand_due_messages_over_one_connection(app, due_messages, smtp_sink):
     due_messages(1000)
     report = send_due(NOW, "s1")
     assert report.sent == 1000 and not report.stopped_early

@@ -205,6 +205,32 @@ def test_a_too_large_file_is_refused_with_the_limit(client, login_as, app):
     assert "The file is 5 KB; the limit is 1 KB." in response.get_data(as_text=True)
 
 
+def test_evidence_lives_in_the_database_and_a_refused_report_leaves_nothing(client, login_as, app):
+    """A NUL or a folder in the file name is dropped from the name; a report refused for
+    another field, or lost to a concurrent save, stores no file anywhere."""
+    from pathlib import Path
+
+    from tracker.models import EvidenceFile
+
+    login_as("staff")
+    item = _item(OVERDUE)
+    pdf = b"%PDF-1.4 minutes"
+    refused = _report(client, item, progress=150, evidence_file=(io.BytesIO(pdf), "a.pdf"))
+    stale = _report(
+        client, item, version=item.version - 1, evidence_file=(io.BytesIO(pdf), "b.pdf")
+    )
+    assert (refused.status_code, stale.status_code) == (400, 409)
+    assert _count(EvidenceFile) == 0
+    name = "../../etc/会议\x00纪要.pdf"
+    response = _report(client, item, note="Minutes", evidence_file=(io.BytesIO(pdf), name))
+    assert response.status_code == 302
+    update = _item(OVERDUE).updates[-1]
+    assert update.evidence_name == "会议纪要.pdf" and _count(EvidenceFile) == 1
+    assert update.evidence_file.size == len(pdf)
+    assert client.get(f"/items/{item.id}/evidence/{update.id}").data == pdf
+    assert not (Path(app.instance_path) / "evidence").exists()
+
+
 def test_assigning_checks_the_department_and_is_audited(client, login_as):
     login_as("supervisor")
     item = _item(OVERDUE)

@@ -8,6 +8,8 @@ Create Date: 2026-11-22
 from alembic import op
 import sqlalchemy as sa
 
+from stash import drop_stashes
+
 
 # revision identifiers, used by Alembic.
 revision = '0001'
@@ -276,3 +278,4 @@ def downgrade():
 
     op.drop_table('cities')
     # ### end Alembic commands ###
+    drop_stashes()

@@ -8,6 +8,8 @@ Create Date: 2026-11-22
 from alembic import op
 import sqlalchemy as sa
 
+from stash import restore_rows, stash_table
+
 
 # revision identifiers, used by Alembic.
 revision = '0005'
@@ -32,6 +34,7 @@ def upgrade():
     )
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_tokens_user_id'), ['user_id'], unique=False)
+    restore_rows(revision, 'api_tokens')
 
     # ### end Alembic commands ###
 
@@ -41,5 +44,6 @@ def downgrade():
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_tokens_user_id'))
 
+    stash_table(revision, 'api_tokens')
     op.drop_table('api_tokens')
     # ### end Alembic commands ###

@@ -8,12 +8,18 @@ Create Date: 2026-11-22
 from alembic import op
 import sqlalchemy as sa
 
+from stash import restore_columns, restore_rows, stash_columns, stash_rows
+
 
 # revision identifiers, used by Alembic.
 revision = '0006'
 down_revision = '0005'
 branch_labels = None
 depends_on = None
+
+
+ASSIGNMENT_NOTICES = "kind = 'assignment'"
+ASSIGNMENT_LINES = "reminder_id IN (SELECT id FROM reminders WHERE kind = 'assignment')"
 
 
 def upgrade():
@@ -34,21 +40,31 @@ def upgrade():
     with op.batch_alter_table("reminders", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_reminders_kind"), type_="check")
         batch_op.create_check_constraint("kind", "kind IN ('daily', 'digest', 'assignment')")
+    # What a downgrade set aside: drafts, review decisions, assignment notices and their lines.
+    restore_columns(revision, 'directives', ['state'])
+    restore_columns(revision, 'reminders', ['speech_id'])
+    restore_columns(revision, 'speeches', ['published_at'])
+    restore_rows(revision, 'reminders')
+    restore_rows(revision, 'reminder_lines')
 
 
 def downgrade():
-    op.execute("DELETE FROM reminder_lines WHERE reminder_id IN (SELECT id FROM reminders WHERE kind = 'assignment')")
-    op.execute("DELETE FROM reminders WHERE kind = 'assignment'")
+    # The older outbox cannot hold assignment notices: they wait in a stash with their lines.
+    stash_rows(revision, 'reminder_lines', ASSIGNMENT_LINES)
+    stash_rows(revision, 'reminders', ASSIGNMENT_NOTICES)
     with op.batch_alter_table("reminders", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_reminders_kind"), type_="check")
         batch_op.create_check_constraint("kind", "kind IN ('daily', 'digest')")
+    stash_columns(revision, 'speeches', ['published_at'])
     with op.batch_alter_table('speeches', schema=None) as batch_op:
         batch_op.drop_column('published_at')
 
+    stash_columns(revision, 'reminders', ['speech_id'])
     with op.batch_alter_table('reminders', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_reminders_speech_id_speeches'), type_='foreignkey')
         batch_op.drop_column('speech_id')
 
+    stash_columns(revision, 'directives', ['state'])
     with op.batch_alter_table('directives', schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_directives_state"), type_="check")
         batch_op.drop_column('state')

@@ -19,6 +19,8 @@ import sqlalchemy as sa
 from alembic import op
 from flask import current_app
 
+from stash import restore_columns, restore_rows, stash_columns, stash_table
+
 revision = '0008'
 down_revision = '0007'
 branch_labels = None
@@ -52,12 +54,16 @@ def upgrade():
     with op.batch_alter_table('status_updates', schema=None) as batch_op:
         batch_op.add_column(sa.Column('evidence_file_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_status_updates_evidence_file_id_evidence_files'), 'evidence_files', ['evidence_file_id'], ['id'])
+    # Files kept in the database before a downgrade come back as they were; only files
+    # reported while at 0007 are read in from disk.
+    restore_rows(revision, 'evidence_files')
+    restore_columns(revision, 'status_updates', ['evidence_file_id'])
 
     connection = op.get_bind()
     updates = sa.table('status_updates', sa.column('id', sa.Integer),
                        sa.column('evidence_path', sa.String), sa.column('evidence_file_id', sa.Integer))
     rows = connection.execute(sa.select(updates.c.id, updates.c.evidence_path)
-                              .where(updates.c.evidence_path.is_not(None))).all()
+                              .where(updates.c.evidence_path.is_not(None), updates.c.evidence_file_id.is_(None))).all()
     now = datetime.now(UTC)
     if connection.dialect.name == 'sqlite':
         now = now.replace(tzinfo=None)
@@ -100,7 +106,9 @@ def downgrade():
         connection.execute(updates.update().where(updates.c.id == update_id)
                            .values(evidence_path=relative))
 
+    stash_columns(revision, 'status_updates', ['evidence_file_id'])
     with op.batch_alter_table('status_updates', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_status_updates_evidence_file_id_evidence_files'), type_='foreignkey')
         batch_op.drop_column('evidence_file_id')
+    stash_table(revision, 'evidence_files')
     op.drop_table('evidence_files')

@@ -374,3 +374,31 @@ def test_item_pages_use_a_fixed_number_of_statements(client, login_as, count_que
         )
     db.session.commit()
     assert measure() == small
+
+
+def test_a_note_or_evidence_on_a_submitted_item_keeps_it_submitted(client, login_as):
+    """Only an explicit choice withdraws a submission; the form offers to stay, by default."""
+    login_as("other_staff")
+    item = _item(AWAITING)
+    completed_on = item.completed_on
+    page = client.get(f"/items/{item.id}").get_data(as_text=True)
+    assert '<option selected value="awaiting_verification">' in page
+    assert "only “In progress” withdraws it" in page
+    pdf = (io.BytesIO(b"%PDF-1.4 photo"), "site.pdf")
+    data = {"status": "awaiting_verification", "progress": 100, "note": "Photos of the site"}
+    assert _report(client, item, **data, evidence_file=pdf).status_code == 302
+    item = _item(AWAITING)
+    assert item.status == Status.AWAITING_VERIFICATION and item.completed_on == completed_on
+    last = item.updates[-1]
+    assert (last.from_status, last.to_status, last.note) == (
+        Status.AWAITING_VERIFICATION,
+        Status.AWAITING_VERIFICATION,
+        "Photos of the site",
+    )
+    event = db.session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
+    assert event.action == "item.reported"
+    login_as("supervisor")
+    data = {"status": "awaiting_verification", "progress": 100, "note": "Seen, checking"}
+    assert _report(client, item, **data).status_code == 302
+    assert _item(AWAITING).status == Status.AWAITING_VERIFICATION
+    assert AWAITING in client.get("/my").get_data(as_text=True)  # still in the queue

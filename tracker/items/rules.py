@@ -35,6 +35,13 @@ TRANSITIONS = (
     Transition(OPEN, WORKING, EVERYONE),
     # Submit for verification (staff cannot close an item themselves).
     Transition(OPEN, frozenset({S.AWAITING_VERIFICATION}), EVERYONE, needs_evidence_or_note=True),
+    # A note, evidence or a reached milestone on a submitted item: it stays submitted.
+    Transition(
+        frozenset({S.AWAITING_VERIFICATION}),
+        frozenset({S.AWAITING_VERIFICATION}),
+        EVERYONE,
+        needs_evidence_or_note=True,
+    ),
     # Withdraw a submission, or a supervisor returns it: back to work, with a reason.
     Transition(frozenset({S.AWAITING_VERIFICATION}), frozenset({S.IN_PROGRESS}), EVERYONE, True),
     # Verify and close.

@@ -138,7 +138,7 @@ def report_status(
     item.progress = report.progress
     if milestone is not None:
         milestone.done_on = today
-    if report.status == Status.AWAITING_VERIFICATION:
+    if report.status == Status.AWAITING_VERIFICATION and source != report.status:
         item.completed_on = today
     if report.status == Status.DONE:
         item.verified_on = today
@@ -388,7 +388,7 @@ def _action(source: Status, target: Status, actor: User) -> str:
         return "item.returned" if actor.role != Role.STAFF else "item.withdrawn"
     if target == Status.CANCELLED:
         return "item.cancelled"
-    if target == Status.AWAITING_VERIFICATION:
+    if target == Status.AWAITING_VERIFICATION and source != target:
         return "item.submitted"
     return "item.reported"
 

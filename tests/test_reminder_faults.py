@@ -253,3 +253,8 @@ def test_one_run_drains_a_thousand_due_messages_over_one_connection(app, due_mes
     assert len({m["To"] for m in smtp_sink.messages}) == 1000
     assert smtp_sink.connections == 1
     assert _states() == Counter({ReminderState.SENT: 1000})
+    # Sent "as of" a past day's end, but recorded at the real time it went out.
+    from tracker.models import utcnow
+
+    latest = db.session.scalar(select(func.max(Reminder.sent_at)))
+    assert NOW < latest and abs(utcnow() - latest) < timedelta(minutes=5)

@@ -35,6 +35,7 @@ from ..models import (
     ReminderState,
     Role,
     User,
+    utcnow,
 )
 from .content import compose_assignment, compose_daily, compose_digest
 from .policy import ReminderPolicy, current_policy
@@ -256,12 +257,14 @@ def _times_reminded(lines: list[ReminderLine]) -> dict[int, int]:
 
 
 def mark_sent(reminder_id: int, sender: str, now: datetime) -> None:
+    """Record the message as sent, at the real time it went out (also in a replay of a
+    past day, where `now` is that day's end)."""
     db.session.execute(
         update(Reminder)
         .where(Reminder.id == reminder_id, Reminder.claimed_by == sender)
         .values(
             state=ReminderState.SENT,
-            sent_at=now,
+            sent_at=utcnow(),
             attempts=Reminder.attempts + 1,
             claimed_until=None,
             last_error=None,

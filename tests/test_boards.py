@@ -197,8 +197,34 @@ def test_calendar_feed_round_trips_and_can_be_revoked(client, login_as, app):
         assert str(event["summary"]) == f"Due: {item.title}"
     milestones = [m for i in mine for m in i.milestones if m.done_on is None]
     assert all(f"milestone-{m.id}@localhost" in events for m in milestones)
+    alarm = events[f"item-{mine[0].id}@localhost"].walk("VALARM")[0]
+    assert alarm.decoded("trigger") == timedelta(hours=-15)  # 09:00 the day before
     client.post("/account/calendar", data={"action": "revoke"})
     assert anonymous.get(path).status_code == 404
+
+
+def test_a_supervisor_subscribes_to_what_they_supervise_in_their_language(
+    client, login_as, app
+):
+    """Shen Wei (Jiaxing, in Chinese) owns no item, yet sees the deadlines of his cities."""
+    login_as("other_supervisor")
+    page = client.post("/account/calendar", data={"action": "create"}).get_data(as_text=True)
+    link = re.search(r'<code class="secret">([^<]+)</code>', page).group(1)
+    feed = app.test_client().get(link.removeprefix("https://tracker.example.gov"))
+    calendar = Calendar.from_ical(feed.data)
+    uids = {str(e["uid"]) for e in calendar.walk("VEVENT")}
+    supervised = db.session.scalars(
+        select(ActionItem)
+        .join(ActionItem.city)
+        .where(
+            ActionItem.status.in_(OPEN),
+            ActionItem.due_on >= TODAY - timedelta(days=60),
+            City.slug.in_(["jiaxing", "haining"]),
+        )
+    ).all()
+    assert supervised and {f"item-{i.id}@localhost" for i in supervised} <= uids
+    summaries = [str(e["summary"]) for e in calendar.walk("VEVENT")]
+    assert all(s.startswith(("截止：", "节点：")) for s in summaries), summaries[:3]
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from ..clock import office_today
 from ..extensions import db
 from ..mail import external_url
 from . import services
@@ -39,7 +40,7 @@ def feed(token: str):
     if user is None:
         abort(404)
     return Response(
-        services.feed(user),
+        services.feed(user, office_today()),
         mimetype="text/calendar",
         headers={"Cache-Control": "private, max-age=300"},
     )

@@ -224,3 +224,13 @@ def test_a_reset_request_while_mail_is_down_says_so(client, seeded, app, smtp_si
     response = client.post("/password/forgot", data={"email": STAFF})
     assert response.status_code == 503
     assert "could not be sent just now" in response.get_data(as_text=True)
+
+
+def test_every_account_page_links_the_others(client, login_as):
+    """The API token page and the calendar link are found from the account pages."""
+    login_as("staff")
+    pages = ["/account/password", "/account/reminders", "/account/calendar", "/account/tokens"]
+    for page in pages:
+        html = client.get(page).get_data(as_text=True)
+        assert all(f'href="{other}"' in html for other in pages), page
+        assert f'href="{page}" aria-current="page"' in html

@@ -23,6 +23,8 @@ def test_staff_reports_and_the_supervisor_verifies(live_server, page, screenshot
     page.get_by_role("link", name=ITEM).click()
     expect(page.get_by_role("heading", name=ITEM)).to_be_visible()
     expect(page.locator("blockquote.source mark")).to_have_text("schedule a batch of projects")
+    # On a phone the report form comes right after the title, not below the whole item.
+    assert page.locator("#report-h").bounding_box()["y"] < 640  # within the first screen
     page.get_by_label("Status", exact=True).select_option(label="In progress")
     page.get_by_label("Progress", exact=True).fill("80")
     page.get_by_label("Note", exact=True).fill(
@@ -48,6 +50,7 @@ def test_staff_reports_and_the_supervisor_verifies(live_server, page, screenshot
     awaiting = page.get_by_role("region", name=re.compile("Awaiting verification"))
     awaiting.get_by_role("link", name=ITEM).click()
     expect(page.get_by_text("All districts in; the list of 46 projects is issued.")).to_be_visible()
+    assert page.locator("#verify-h").bounding_box()["y"] < 640  # within the first screen
     screenshot("03-supervisor-verifies")
     page.get_by_role("button", name="Verify and close").click()
     expect(page.get_by_text("Verified and closed.")).to_be_visible()

@@ -104,3 +104,54 @@ def test_two_schedulers_deliver_each_reminder_once_and_the_standby_takes_over(
             if process.poll() is None:
                 process.terminate()
                 process.wait(10)
+
+
+def test_links_in_emails_point_at_the_port_actually_served(app, seeded, migrated_url, tmp_path):
+    """`PORT=5731 make run` serves on 5731: a reset email asked for there links to 5731."""
+    import socket
+    import urllib.parse
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "TRACKER_BASE_URL"},
+        "DATABASE_URL": migrated_url,
+        "TRACKER_INSTANCE_PATH": str(tmp_path),
+        "SECRET_KEY": "test",
+        "TRACKER_SCHEDULER": "off",
+    }
+    server = subprocess.Popen(
+        [str(TRACKER), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        assert _wait(lambda: _answers(f"{base}/healthz"), seconds=20)
+        # The CSRF token is bound to the session cookie.
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        form = opener.open(f"{base}/password/forgot").read().decode()
+        token = form.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+        data = urllib.parse.urlencode(
+            {"csrf_token": token, "email": "wang.lei@nanjing.example.com"}
+        )
+        opener.open(f"{base}/password/forgot", data=data.encode()).read()
+        mails = list((tmp_path / "mail").glob("*.eml"))
+        assert len(mails) == 1
+        body = mails[0].read_text()
+        assert f"{base}/password/reset/" in body, body[-800:]
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def _answers(url: str) -> bool:
+    import urllib.request
+
+    try:
+        return urllib.request.urlopen(url, timeout=2).status == 200
+    except OSError:
+        return False

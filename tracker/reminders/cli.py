@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 from collections import Counter
 from datetime import date, datetime, time, timedelta
@@ -153,6 +154,9 @@ def serve_command(host: str, port: int) -> None:
     from .scheduler import Runner, install
 
     app = current_app._get_current_object()
+    if not os.environ.get("TRACKER_BASE_URL"):
+        # Links in emails and the calendar point at the server actually started.
+        app.config["TRACKER_BASE_URL"] = f"http://{host}:{port}"
     runner = None
     if app.config["TRACKER_SCHEDULER"] == "in-process":
         runner = Runner(app)

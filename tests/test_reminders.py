@@ -12,6 +12,7 @@ from tracker.models import (
     ActionItem,
     City,
     Department,
+    LineReason,
     Milestone,
     Reminder,
     ReminderLine,
@@ -325,3 +326,38 @@ def test_operator_commands(runner, world, smtp_sink):
     assert len(smtp_sink.messages) == 5
     bad = runner.invoke(args=["reminders", "replay", "--from", "2026-03-07", "--to", "2026-03-01"])
     assert bad.exit_code == 2 and "--to is before --from" in bad.output
+
+
+def test_supervisors_hear_of_an_item_only_after_its_owners_were_reminded(app, seeded, smtp_sink):
+    """On a fresh demo the first day reminds owners only; escalations follow on later days,
+    each about an item whose owners had a reminder sent on an earlier day."""
+    from tests.conftest import TODAY
+
+    def escalations():
+        return db.session.scalars(
+            select(ReminderLine).where(ReminderLine.reason == LineReason.ESCALATION)
+        ).all()
+
+    plan_due(end_of(TODAY))
+    db.session.commit()
+    send_due(end_of(TODAY), "s")
+    assert escalations() == []
+    for n in range(1, 8):
+        now = end_of(TODAY + timedelta(days=n))
+        plan_due(now)
+        db.session.commit()
+        send_due(now, "s")
+    assert escalations(), "the demo's overdue items are escalated within a week"
+    for line in escalations():
+        earlier = db.session.scalar(
+            select(func.count())
+            .select_from(ReminderLine)
+            .join(ReminderLine.reminder)
+            .where(
+                ReminderLine.item_id == line.item_id,
+                ReminderLine.reason != LineReason.ESCALATION,
+                ReminderLine.planned_on < line.planned_on,
+                Reminder.state == ReminderState.SENT,
+            )
+        )
+        assert earlier, line.item.title

@@ -92,6 +92,7 @@ def plan_due(now: datetime, *, dry_run: bool = False) -> Plan:
     )
     last_updates = _last_update_days(items)
     supervisors = _supervisors_by_city(users)
+    reminded = _items_whose_owners_were_reminded()
 
     lines: list[PlannedLine] = []
     for item in items:
@@ -104,8 +105,8 @@ def plan_due(now: datetime, *, dry_run: bool = False) -> Plan:
             if recipient is None:
                 continue
             lines += _owner_lines(item, owner, recipient, window_days, last_updates, policy)
-        if item.due_on is None:
-            continue
+        if item.due_on is None or (owners and item.id not in reminded):
+            continue  # supervisors hear of an item once its owners have been reminded of it
         for supervisor in supervisors.get(item.city_id, []):
             window_days = days.get(supervisor.id)
             if window_days and escalates(item.due_on, window_days, policy):
@@ -186,6 +187,24 @@ def _last_update_days(items: list[ActionItem]) -> dict[int, date]:
             moment = moment.replace(tzinfo=ZoneInfo("UTC"))
         result[item.id] = moment.astimezone(zone).date()
     return result
+
+
+def _items_whose_owners_were_reminded() -> set[int]:
+    """Open items of which an owner (or their delegate) has had a reminder sent."""
+    return set(
+        db.session.scalars(
+            select(ReminderLine.item_id)
+            .join(ReminderLine.reminder)
+            .join(ActionItem, ActionItem.id == ReminderLine.item_id)
+            .where(
+                ActionItem.status.in_(OPEN),
+                ReminderLine.reason != LineReason.ESCALATION,
+                ReminderLine.dropped.is_(False),
+                Reminder.state == ReminderState.SENT,
+            )
+            .distinct()
+        )
+    )
 
 
 def _supervisors_by_city(users: list[User]) -> dict[int, list[User]]:

@@ -1,6 +1,7 @@
 """Reminders end to end against a real SMTP server: a 30-day replay whose every message is
 written out below, the recipient's time zone, delegates, and the outbox page."""
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -306,6 +307,10 @@ def test_the_outbox_page_shows_messages_to_admins_only(client, login_as, world, 
     login_as("admin")
     html = client.get("/admin/outbox").get_data(as_text=True)
     assert "b@example.com" in html and "Sent" in html
+    # Bo's email of the day lists two items (one due soon, one stale): the row says so.
+    row = next(r for r in html.split("<tr>") if "b@example.com" in r)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    assert cells[2] == "Daily reminder" and cells[4] == "2", cells
 
 
 def test_operator_commands(runner, world, smtp_sink):

@@ -11,12 +11,13 @@ from flask_babel import lazy_gettext as _l
 
 from .labels import (
     DIRECTIVE_STATE_LABELS,
+    KIND_LABELS,
     REASON_LABELS,
     STATE_LABELS,
     STATUS_LABELS,
     action_label,
 )
-from .models import DirectiveState, LineReason, Priority, ReminderState, Status
+from .models import DirectiveState, LineReason, Priority, ReminderKind, ReminderState, Status
 
 PRIORITY_LABELS = {
     Priority.NORMAL: _l("Normal"),
@@ -43,6 +44,7 @@ FILTERS = {
     "directive_state_label": lambda state: DIRECTIVE_STATE_LABELS[DirectiveState(state)],
     "reason_label": lambda reason: REASON_LABELS[LineReason(reason)],
     "state_label": lambda state: STATE_LABELS[ReminderState(state)],
+    "kind_label": lambda kind: KIND_LABELS[ReminderKind(kind)],
 }
 
 __all__ = ["FILTERS", "get_locale"]

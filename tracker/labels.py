@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from .models import DirectiveState, LineReason, ReminderState, Status
+from .models import DirectiveState, LineReason, ReminderKind, ReminderState, Status
 
 STATUS_LABELS = {
     Status.NOT_STARTED: _l("Not started"),
@@ -48,6 +48,12 @@ STATE_LABELS = {
     ReminderState.SENT: _l("Sent"),
     ReminderState.FAILED: _l("Failed"),
     ReminderState.CANCELLED: _l("Not needed any more"),
+}
+
+KIND_LABELS = {
+    ReminderKind.DAILY: _l("Daily reminder"),
+    ReminderKind.DIGEST: _l("Weekly digest"),
+    ReminderKind.ASSIGNMENT: _l("Assignment notice"),
 }
 
 DIRECTIVE_STATE_LABELS = {

@@ -6,18 +6,17 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..access import require_admin
 from ..extensions import db
-from ..models import Reminder, ReminderLine, ReminderState, Role, User
+from ..models import Reminder, ReminderState, Role, User
 from .forms import ReminderSettingsForm, RetryForm
 from .lease import current as current_lease
+from .queries import outbox_page
 from .sending import retry_now
 
 bp = Blueprint("reminders", __name__)
-SHOWN_PER_STATE = 50
 
 
 @bp.get("/admin/outbox")
@@ -25,25 +24,8 @@ SHOWN_PER_STATE = 50
 def outbox():
     """Pending, failed and sent messages, newest first, with a retry button for failures."""
     require_admin(current_user)
-    sections = {}
-    for state in (
-        ReminderState.FAILED,
-        ReminderState.PENDING,
-        ReminderState.SENDING,
-        ReminderState.SENT,
-    ):
-        sections[state] = db.session.scalars(
-            select(Reminder)
-            .options(
-                selectinload(Reminder.recipient),
-                selectinload(Reminder.lines).selectinload(ReminderLine.item),
-            )
-            .where(Reminder.state == state)
-            .order_by(Reminder.id.desc())
-            .limit(SHOWN_PER_STATE)
-        ).all()
     return render_template(
-        "reminders/outbox.html", sections=sections, form=RetryForm(), lease=current_lease()
+        "reminders/outbox.html", page=outbox_page(), form=RetryForm(), lease=current_lease()
     )
 
 

@@ -21,10 +21,12 @@ __all__ = [
 ]
 
 
-def tidy_span(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """text[start:end] narrowed past white space and edge punctuation, or None if no words
-    are left: what a directive's span may be."""
-    return english._tidy(text, start, end)
+def tidy_span(text: str, start: int, end: int, language: str = "en") -> tuple[int, int] | None:
+    """text[start:end] narrowed past white space and edge punctuation by the rules of the
+    speech's `language` ("zh" or "en", as `language_of` tells), or None if no words are left:
+    what a directive's span may be."""
+    tidy = chinese.tidy if language == "zh" else english._tidy
+    return tidy(text, start, end)
 
 
 TITLE_LENGTH = 300

@@ -27,6 +27,10 @@ class NewSpeechForm(FlaskForm):
     file = FileField(_l("Or a UTF-8 text file"))
 
 
+class SpeechCityForm(FlaskForm):
+    city = SelectField(_l("City"), validators=[DataRequired()])
+
+
 class DirectiveForm(FlaskForm):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
     due_on = DateField(_l("Suggested due date"), validators=[Optional()])

@@ -45,6 +45,17 @@ def speech_page(speech_id: int, user: User) -> SpeechPage | None:
     return SpeechPage(speech, segments(speech), items)
 
 
+def speech_items(speech: Speech) -> list[ActionItem]:
+    """The items of a speech's directives (for its supervisors), in the order of the text."""
+    return db.session.scalars(
+        select(ActionItem)
+        .join(ActionItem.directive)
+        .options(joinedload(ActionItem.department), joinedload(ActionItem.responsible))
+        .where(Directive.speech_id == speech.id)
+        .order_by(Directive.position, ActionItem.id)
+    ).all()
+
+
 def segments(speech: Speech) -> list[Segment]:
     """The speech text cut into plain runs and directive spans, in order."""
     parts, position = [], 0

@@ -1,31 +1,36 @@
 """Reviewing a new speech (立项交办): accept, reject, retitle, split and merge the proposed
-directives, add a sentence the extractor missed, assign items, publish. Every change keeps
-each directive's span exact, is audited, and flushes; the request commits."""
+directives, add a sentence the extractor missed, assign items, publish; while it is a draft,
+move it to another city or discard it. Every change keeps each directive's span exact, is
+audited, and flushes; the request commits."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from .. import audit
 from ..database import insert_ignoring_duplicates
 from ..extensions import db
 from ..extraction import split_sentences, tidy_span
 from ..extraction.timing import find_time_limit
+from ..i18n import local_name
 from ..models import (
     ActionItem,
+    City,
     Department,
     Directive,
     DirectiveState,
     Priority,
     Reminder,
     ReminderKind,
+    ReminderLine,
     ReminderState,
     Role,
     Speech,
     Status,
+    StatusUpdate,
     User,
     utcnow,
 )
@@ -59,11 +64,23 @@ def accept(directive: Directive, actor: User, title: str, due_on: date | None) -
     audit.record("directive.accepted", directive, actor=actor, title=directive.title)
 
 
+def accept_all(speech: Speech, actor: User) -> list[Directive]:
+    """Accept every directive still proposed, with its proposed title and due date."""
+    proposed = [d for d in speech.directives if d.state == DirectiveState.PROPOSED]
+    for directive in proposed:
+        accept(directive, actor, directive.title, directive.suggested_due_on)
+    return proposed
+
+
 def reject(directive: Directive, actor: User) -> None:
     if db.session.scalar(select(ActionItem.id).where(ActionItem.directive_id == directive.id)):
         raise Invalid({"": _("This directive has items already; it cannot be rejected.")})
     directive.state = DirectiveState.REJECTED
     audit.record("directive.rejected", directive, actor=actor)
+
+
+# Chinese puts no space between words: a Chinese directive may be split after these.
+CHINESE_SEPARATORS = "，、；："
 
 
 def split_points(directive: Directive) -> list[int]:
@@ -72,7 +89,7 @@ def split_points(directive: Directive) -> list[int]:
     return [
         i
         for i in range(directive.start_offset + 1, directive.end_offset)
-        if text[i - 1].isspace() and not text[i].isspace()
+        if (text[i - 1].isspace() or text[i - 1] in CHINESE_SEPARATORS) and not text[i].isspace()
     ]
 
 
@@ -80,8 +97,13 @@ def split(directive: Directive, actor: User, at: int) -> Directive:
     """Two directives from one, cut at the word boundary `at`; both spans stay exact."""
     speech = directive.speech
     text = speech.text
-    first = tidy_span(text, directive.start_offset, at) if at in split_points(directive) else None
-    second = tidy_span(text, at, directive.end_offset) if first else None
+    language = speech.language
+    first = (
+        tidy_span(text, directive.start_offset, at, language)
+        if at in split_points(directive)
+        else None
+    )
+    second = tidy_span(text, at, directive.end_offset, language) if first else None
     if not (first and second):
         raise Invalid({"split_at": _("Choose a place between two words inside the directive.")})
     directive.start_offset, directive.end_offset = first
@@ -140,7 +162,7 @@ def missed_sentences(speech: Speech) -> list[tuple[int, int]]:
 def add_sentence(speech: Speech, actor: User, sentence_start: int) -> Directive:
     """Mark a sentence the extractor missed as an (accepted) directive."""
     sentence = next((s for s in missed_sentences(speech) if s[0] == sentence_start), None)
-    span = tidy_span(speech.text, *sentence) if sentence else None
+    span = tidy_span(speech.text, *sentence, speech.language) if sentence else None
     if span is None:
         raise Invalid({"": _("Choose a sentence of the speech that holds no directive yet.")})
     directive = Directive(
@@ -186,7 +208,7 @@ def assign(
     if any(d.state != DirectiveState.ACCEPTED or d.speech_id != speech.id for d in directives):
         errors["directives"] = _("Only accepted directives of this speech can be assigned.")
     if department.city_id not in {speech.city_id, *(c.id for c in speech.city.sub_units)}:
-        errors["department"] = _("Choose a department of %(city)s.", city=speech.city.name)
+        errors["department"] = _("Choose a department of %(city)s.", city=local_name(speech.city))
     if responsible.department_id != department.id or not responsible.is_active:
         errors["responsible"] = _("The responsible person must work in the chosen department.")
     if any(u.role != Role.STAFF or not u.is_active for u in co_owners):
@@ -195,6 +217,29 @@ def assign(
         errors["due_on"] = _("The due date cannot be before the start date.")
     if errors:
         raise Invalid(errors)
+    # Two items of one directive for one department would reach it twice (and be listed
+    # twice in its assignment email); another department may well share the work.
+    repeats = db.session.scalars(
+        select(Directive.title)
+        .join(ActionItem, ActionItem.directive_id == Directive.id)
+        .where(
+            ActionItem.directive_id.in_([d.id for d in directives]),
+            ActionItem.department_id == department.id,
+        )
+        .distinct()
+        .order_by(Directive.title)
+    ).all()
+    if repeats:
+        raise Invalid(
+            {
+                "directives": _(
+                    "Already assigned to %(department)s: %(directives)s. Leave them out or "
+                    "choose another department.",
+                    department=local_name(department),
+                    directives=", ".join(f"“{title}”" for title in repeats),
+                )
+            }
+        )
     items = []
     for directive in directives:
         item = ActionItem(
@@ -250,3 +295,80 @@ def publish(speech: Speech, actor: User) -> int:
     )
     db.session.flush()
     return len(recipients)
+
+
+def change_city(speech: Speech, actor: User, city: City) -> None:
+    """Move a draft to another city (the wrong one was chosen when it was read in). Items
+    already assigned must belong to that city or its sub-units."""
+    if speech.published_at is not None:
+        raise Invalid({"city": _("A published speech stays with its city.")})
+    if city.id == speech.city_id:
+        return
+    within = {city.id, *(c.id for c in city.sub_units)}
+    outside = db.session.scalar(
+        select(func.count(ActionItem.id))
+        .join(ActionItem.directive)
+        .where(Directive.speech_id == speech.id, ActionItem.city_id.not_in(within))
+    )
+    if outside:
+        raise Invalid(
+            {
+                "city": _(
+                    "%(count)d items of this speech are assigned to departments outside "
+                    "%(city)s. Discard the draft and import the speech again.",
+                    count=outside,
+                    city=local_name(city),
+                )
+            }
+        )
+    before = speech.city.slug
+    speech.city = city
+    db.session.flush()
+    audit.record("speech.city_changed", speech, actor=actor, before=before, after=city.slug)
+
+
+def discard_refusal(speech: Speech) -> str | None:
+    """Why the speech cannot be discarded, if it cannot: it is published, or work was
+    reported on its items (history is never deleted)."""
+    if speech.published_at is not None:
+        return _("A published speech cannot be discarded; cancel its items instead.")
+    item_ids = (
+        select(ActionItem.id).join(ActionItem.directive).where(Directive.speech_id == speech.id)
+    )
+    if db.session.scalar(select(StatusUpdate.id).where(StatusUpdate.item_id.in_(item_ids))):
+        return _("Progress was reported on items of this draft; cancel them instead.")
+    sent = select(ReminderLine.id).where(
+        ReminderLine.item_id.in_(item_ids), ReminderLine.reminder_id.is_not(None)
+    )
+    if db.session.scalar(sent):
+        return _("Reminders about items of this draft were sent; cancel them instead.")
+    return None
+
+
+def discard(speech: Speech, actor: User) -> None:
+    """Delete a draft speech with its directives and their items, which nobody but its
+    supervisors has seen."""
+    refusal = discard_refusal(speech)
+    if refusal:
+        raise Invalid({"": refusal})
+    items = db.session.scalars(
+        select(ActionItem).join(ActionItem.directive).where(Directive.speech_id == speech.id)
+    ).all()
+    audit.record(
+        "speech.discarded",
+        speech,
+        actor=actor,
+        title=speech.title,
+        city=speech.city.slug,
+        directives=len(speech.directives),
+        items=[item.id for item in items],
+    )
+    if items:
+        # Planned reminders not yet in an email (discard_refusal checked that none is).
+        db.session.execute(
+            delete(ReminderLine).where(ReminderLine.item_id.in_([item.id for item in items]))
+        )
+    for item in items:
+        db.session.delete(item)
+    db.session.delete(speech)
+    db.session.flush()

@@ -1,6 +1,6 @@
 """Speech pages."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -8,12 +8,13 @@ from sqlalchemy import select
 
 from ..access import city_scope_ids, require_supervisor
 from ..extensions import db
+from ..i18n import local_name
 from ..items.queries import assignable
-from ..models import ActionItem, City, Directive, DirectiveState, Role, Speech, User
+from ..models import ActionItem, City, Department, Directive, DirectiveState, Role, Speech, User
 from ..validation import Invalid
 from . import review as review_service
-from .forms import AssignForm, DirectiveForm, NewSpeechForm
-from .queries import segments, speech_list, speech_page
+from .forms import AssignForm, DirectiveForm, NewSpeechForm, SpeechCityForm
+from .queries import segments, speech_items, speech_list, speech_page
 from .services import SpeechRefused, decode_speech, import_speech
 
 bp = Blueprint("speeches", __name__)
@@ -46,11 +47,16 @@ def _supervised_speech(speech_id: int) -> Speech:
     return speech
 
 
-def _cities_for(user: User) -> list[City]:
+def _cities_for(user: User) -> dict[str, City]:
+    """The cities whose speeches the user may take in, by slug."""
     query = select(City).order_by(City.name)
     if user.role != Role.ADMIN:
         query = query.where(City.id.in_(city_scope_ids(user)))
-    return db.session.scalars(query).all()
+    return {city.slug: city for city in db.session.scalars(query)}
+
+
+def _city_choices(cities: dict[str, City]) -> list[tuple[str, str]]:
+    return [(slug, local_name(city)) for slug, city in cities.items()]
 
 
 @bp.route("/speeches/new", methods=["GET", "POST"])
@@ -60,8 +66,10 @@ def new():
     user = current_user._get_current_object()
     require_supervisor(user)
     form = NewSpeechForm()
-    cities = {c.slug: c for c in _cities_for(user)}
-    form.city.choices = [(slug, c.name) for slug, c in cities.items()]
+    cities = _cities_for(user)
+    form.city.choices = _city_choices(cities)
+    if not form.is_submitted() and user.city is not None:
+        form.city.data = user.city.slug  # one's own city, not the first of the alphabet
     status = 200
     if form.validate_on_submit():
         try:
@@ -110,8 +118,16 @@ def review(speech_id: int):
     return _review_page(speech)
 
 
-def _review_page(speech: Speech, forms: dict | None = None, status: int = 200):
+def _review_page(
+    speech: Speech,
+    forms: dict | None = None,
+    status: int = 200,
+    city_form: SpeechCityForm | None = None,
+):
     forms = forms or {}
+    if city_form is None and speech.published_at is None:
+        city_form = SpeechCityForm(formdata=None, city=speech.city.slug)
+        city_form.city.choices = _city_choices(_cities_for(current_user._get_current_object()))
     rows = []
     for directive in sorted(speech.directives, key=lambda d: d.start_offset):
         form = forms.get(directive.id) or DirectiveForm(
@@ -122,6 +138,9 @@ def _review_page(speech: Speech, forms: dict | None = None, status: int = 200):
             (at, f"…{text[max(directive.start_offset, at - 25) : at]} | {text[at : at + 25]}…")
             for at in review_service.split_points(directive)
         ]
+        for field in (form.title, form.due_on, form.split_at):
+            # One id per directive, so that each label names its own directive's field.
+            field.id = field.label.field_id = f"{field.name}-{directive.id}"
         rows.append((directive, form))
     return render_template(
         "speeches/review.html",
@@ -130,7 +149,24 @@ def _review_page(speech: Speech, forms: dict | None = None, status: int = 200):
         rows=rows,
         missed=review_service.missed_sentences(speech),
         sentence_form=FlaskForm(),
+        accept_all_form=FlaskForm(),
+        city_form=city_form,
+        notice=session.pop(REVIEW_NOTICE, None),
+        proposed=sum(d.state == DirectiveState.PROPOSED for d in speech.directives),
     ), status
+
+
+# What the last action did to a directive, shown next to it (flash() would show it at the
+# top of the page, far from where the reader is): [directive id, message].
+REVIEW_NOTICE = "review_notice"
+
+
+def _back_to(speech: Speech, directive_id: int, message: str):
+    """Back to the directive on the review page, telling the reader what happened to it."""
+    session[REVIEW_NOTICE] = [directive_id, message]
+    return redirect(
+        url_for("speeches.review", speech_id=speech.id, _anchor=f"directive-{directive_id}")
+    )
 
 
 @bp.post("/speeches/<int:speech_id>/directives/<int:directive_id>")
@@ -149,12 +185,19 @@ def change_directive(speech_id: int, directive_id: int):
         try:
             if action == "accept":
                 review_service.accept(directive, user, form.title.data, form.due_on.data)
+                done = _("Accepted as “%(title)s”.", title=directive.title)
             elif action == "reject":
                 review_service.reject(directive, user)
+                done = _("Rejected: it will not be assigned.")
             elif action == "split":
-                review_service.split(directive, user, form.split_at.data or 0)
+                new = review_service.split(directive, user, form.split_at.data or 0)
+                done = _(
+                    "Split in two: the second part is directive %(position)d.",
+                    position=new.position,
+                )
             elif action == "merge":
                 review_service.merge_with_next(directive, user)
+                done = _("Merged with the next directive.")
             else:
                 abort(400, _("Unknown action."))
         except Invalid as invalid:
@@ -162,10 +205,66 @@ def change_directive(speech_id: int, directive_id: int):
             form.form_errors.extend(invalid.errors.values())
             return _review_page(_supervised_speech(speech_id), {directive_id: form}, 400)
         db.session.commit()
-        return redirect(
-            url_for("speeches.review", speech_id=speech.id) + f"#directive-{directive_id}"
-        )
+        return _back_to(speech, directive_id, done)
     return _review_page(speech, {directive_id: form}, 400)
+
+
+@bp.post("/speeches/<int:speech_id>/accept-all")
+@login_required
+def accept_all(speech_id: int):
+    """Accept every proposed directive as proposed (its title and suggested due date)."""
+    speech = _supervised_speech(speech_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    accepted = review_service.accept_all(speech, current_user._get_current_object())
+    db.session.commit()
+    flash(_("%(count)d directives accepted.", count=len(accepted)), "info")
+    return redirect(url_for("speeches.review", speech_id=speech.id))
+
+
+@bp.post("/speeches/<int:speech_id>/city")
+@login_required
+def change_city(speech_id: int):
+    """Move a draft to another of my cities."""
+    speech = _supervised_speech(speech_id)
+    user = current_user._get_current_object()
+    form = SpeechCityForm()
+    cities = _cities_for(user)
+    form.city.choices = _city_choices(cities)
+    if form.validate_on_submit():
+        city = cities[form.city.data]
+        try:
+            review_service.change_city(speech, user, city)
+        except Invalid as invalid:
+            db.session.rollback()
+            form.city.errors = [*form.city.errors, *invalid.errors.values()]
+            return _review_page(_supervised_speech(speech_id), status=400, city_form=form)
+        db.session.commit()
+        flash(_("The speech now belongs to %(city)s.", city=local_name(city)), "info")
+        return redirect(url_for("speeches.review", speech_id=speech.id))
+    return _review_page(speech, status=400, city_form=form)
+
+
+@bp.route("/speeches/<int:speech_id>/discard", methods=["GET", "POST"])
+@login_required
+def discard(speech_id: int):
+    """Discard a draft, after a confirmation: the speech, its directives and its items."""
+    speech = _supervised_speech(speech_id)
+    form = FlaskForm()
+    refusal = review_service.discard_refusal(speech)
+    if form.validate_on_submit() and refusal is None:
+        title = local_name(speech)
+        review_service.discard(speech, current_user._get_current_object())
+        db.session.commit()
+        flash(_("The draft “%(title)s” was discarded.", title=title), "info")
+        return redirect(url_for("speeches.index"))
+    return render_template(
+        "speeches/discard.html",
+        speech=speech,
+        items=speech_items(speech),
+        refusal=refusal,
+        form=form,
+    ), 400 if form.is_submitted() else 200
 
 
 @bp.post("/speeches/<int:speech_id>/sentences")
@@ -177,7 +276,7 @@ def add_sentence(speech_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        review_service.add_sentence(
+        directive = review_service.add_sentence(
             speech, current_user._get_current_object(), request.form.get("start", -1, type=int)
         )
     except Invalid as invalid:
@@ -185,8 +284,7 @@ def add_sentence(speech_id: int):
         flash(" ".join(invalid.errors.values()), "error")
         return redirect(url_for("speeches.review", speech_id=speech.id))
     db.session.commit()
-    flash(_("The sentence is now a directive."), "info")
-    return redirect(url_for("speeches.review", speech_id=speech.id))
+    return _back_to(speech, directive.id, _("The sentence is now a directive."))
 
 
 @bp.route("/speeches/<int:speech_id>/assign", methods=["GET", "POST"])
@@ -200,6 +298,7 @@ def assign(speech_id: int):
     form.directives.choices = [(d.id, d.title) for d in accepted]
     city_ids = [speech.city_id, *(c.id for c in speech.city.sub_units)]
     departments, staff = assignable(city_ids, form)
+    _local_department_names(form, departments, staff)
     status = 200
     if form.validate_on_submit():
         try:
@@ -223,15 +322,30 @@ def assign(speech_id: int):
             return redirect(url_for("speeches.assign", speech_id=speech.id))
     elif form.is_submitted():
         status = 400
-    items = db.session.scalars(
-        select(ActionItem)
-        .join(ActionItem.directive)
-        .where(Directive.speech_id == speech.id)
-        .order_by(Directive.position, ActionItem.id)
-    ).all()
+    items = speech_items(speech)
+    holders: dict[int, list[ActionItem]] = {}  # who already has each directive
+    for item in items:
+        holders.setdefault(item.directive_id, []).append(item)
     return render_template(
-        "speeches/assign.html", speech=speech, form=form, items=items, publish_form=FlaskForm()
+        "speeches/assign.html",
+        speech=speech,
+        form=form,
+        items=items,
+        holders=holders,
+        publish_form=FlaskForm(),
     ), status
+
+
+def _local_department_names(
+    form: AssignForm, departments: dict[int, Department], staff: dict[int, User]
+) -> None:
+    """Departments named in the reader's language in the pickers (assignable() names them
+    in English)."""
+    form.department.choices = [(d.id, local_name(d)) for d in departments.values()]
+    form.responsible.choices = [
+        (u.id, f"{u.name} ({local_name(departments[u.department_id])})") for u in staff.values()
+    ]
+    form.co_owners.choices = form.responsible.choices
 
 
 @bp.post("/speeches/<int:speech_id>/publish")

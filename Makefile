@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint test-postgres browser clean i18n-extract i18n-update i18n-compile
+.PHONY: run test lint test-postgres fuzz browser clean i18n-extract i18n-update i18n-compile
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(BIN)/python:
@@ -56,6 +56,12 @@ test: $(VENV)/.installed-test browser i18n-compile
 test-postgres: $(VENV)/.installed-test browser i18n-compile
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres} \
 		$(BIN)/pytest $(PYTEST_ARGS)
+
+## A long fuzz run, about ten minutes on SQLite (TEST_DATABASE_URL for PostgreSQL): the route
+## fuzzer and the API's schemathesis run with FUZZ_EXAMPLES cases each (make test runs 25).
+fuzz: $(VENV)/.installed-test i18n-compile
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-450} $(BIN)/pytest -s -p no:logging -k fuzz \
+		tests/test_fuzz.py tests/test_api.py $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

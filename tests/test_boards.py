@@ -4,7 +4,7 @@ with the data, filters in the URL, and CSV and ICS that real parsers read back."
 import csv
 import io
 import re
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,32 +12,45 @@ from icalendar import Calendar
 from sqlalchemy import insert, select
 
 from tests.conftest import TODAY
+from tracker.api.tokens import issue
 from tracker.extensions import db
-from tracker.items.rules import OPEN, traffic_light
+from tracker.items.rules import OPEN, is_stale, stale_cutoff, traffic_light
 from tracker.models import (
     ActionItem,
     City,
     Department,
     Milestone,
+    Reminder,
+    ReminderKind,
     Role,
     Status,
     StatusUpdate,
     User,
 )
 from tracker.passwords import hash_password
+from tracker.reminders.content import compose_digest
+from tracker.reminders.policy import current_policy
 
 
 def _metrics(html: str) -> dict[str, dict[str, str]]:
-    """The board table's cells: {row key: {metric: text}}."""
+    """The page's first board table's cells (cities on /boards, departments on a city's
+    board): {row key: {metric: text}}, the light's colour as "light"."""
     rows = {}
-    for key, body in re.findall(r'<tr data-key="([\w-]+)">(.*?)</tr>', html, re.S):
+    table = html.split("</table>")[0]
+    for key, body in re.findall(r'<tr data-key="([\w-]+)"[^>]*>(.*?)</tr>', table, re.S):
         rows[key] = dict(re.findall(r'data-metric="(\w+)">([^<]*)<', body))
+        rows[key]["light"] = re.search(r'class="light light-(\w+)"', body).group(1)
     return rows
 
 
-def _expected(items: list[ActionItem]) -> dict[str, str]:
+def _last_update_on(item: ActionItem) -> date:
+    """The office day of the item's last status update, or of its creation."""
+    moment = max([u.created_at for u in item.updates] or [item.created_at])
+    return moment.astimezone(ZoneInfo("Asia/Shanghai")).date()
+
+
+def _expected(items: list[ActionItem], stale_after: int = 14) -> dict[str, str]:
     """The board's numbers for these items, computed here from the rows themselves."""
-    stale_before = datetime.combine(TODAY - timedelta(days=14), time(0), ZoneInfo("Asia/Shanghai"))
     open_items = [i for i in items if i.status in OPEN]
     counted = [i for i in items if i.status != Status.CANCELLED]
 
@@ -49,9 +62,6 @@ def _expected(items: list[ActionItem]) -> dict[str, str]:
             return 100.0 * sum(m.weight for m in item.milestones if m.done_on) / weights
         return float(item.progress)
 
-    def last_update(item):
-        return max([u.created_at for u in item.updates] or [item.created_at])
-
     numbers = {
         "total": str(len(items)),
         "completion": f"{sum(map(completion, counted)) / len(counted):.0f}%",
@@ -62,20 +72,27 @@ def _expected(items: list[ActionItem]) -> dict[str, str]:
                 for i in open_items
             )
         ),
-        "stale": str(sum(last_update(i) < stale_before for i in open_items)),
+        # No update for `stale_after` days or more, counted in calendar days.
+        "stale": str(sum((TODAY - _last_update_on(i)).days >= stale_after for i in open_items)),
     }
     for status in Status:
         numbers[str(status)] = str(sum(i.status == status for i in items))
     return numbers
 
 
+def _city_and_sub_units(slug: str) -> list[ActionItem]:
+    city = db.session.scalar(select(City).where(City.slug == slug))
+    ids = [city.id, *[c.id for c in city.sub_units]]
+    return db.session.scalars(select(ActionItem).where(ActionItem.city_id.in_(ids))).all()
+
+
 def test_cross_city_board_numbers_match_the_seeded_data(client, login_as):
     login_as("admin")
     html = client.get("/boards").get_data(as_text=True)
-    cells = _metrics(html.split("Directives tracked in several cities")[0])
-    items = db.session.scalars(select(ActionItem)).all()
+    cells = _metrics(html)
     for city in db.session.scalars(select(City)):
-        wanted = _expected([i for i in items if i.city_id == city.id])
+        # A city's figures include its sub-units' (Jiaxing's include Haining's).
+        wanted = _expected(_city_and_sub_units(city.slug))
         assert {k: cells[city.slug][k] for k in wanted} == wanted, city.slug
     assert "Directives tracked in several cities" in html
     assert "promote the gathering of talents" in html.lower() or "Promote the gathering" in html
@@ -83,19 +100,84 @@ def test_cross_city_board_numbers_match_the_seeded_data(client, login_as):
 
 def test_city_board_per_department_matches_and_includes_sub_units(client, login_as):
     login_as("other_supervisor")  # Jiaxing, with Haining
+    client.post("/locale/en")
     html = client.get("/boards/jiaxing").get_data(as_text=True)
-    cells = _metrics(html.split("Per directive")[0])
-    jiaxing = db.session.scalar(select(City).where(City.slug == "jiaxing"))
-    items = db.session.scalars(
-        select(ActionItem).where(
-            ActionItem.city_id.in_([jiaxing.id, *[c.id for c in jiaxing.sub_units]])
-        )
-    ).all()
+    cells = _metrics(html)
+    items = _city_and_sub_units("jiaxing")
     for department_id in {i.department_id for i in items}:
         wanted = _expected([i for i in items if i.department_id == department_id])
         assert {k: cells[str(department_id)][k] for k in wanted} == wanted
-    assert "Haining Municipal People&#39;s Government (Haining)" in html
+    wanted = _expected(items)
+    assert {k: cells["total"][k] for k in wanted} == wanted
+    assert 'Haining Municipal People&#39;s Government</a> <span class="muted">(Haining)' in html
     assert '<svg class="chart"' in html and '<title id="timeline-title">' in html
+
+
+def test_a_city_has_one_light_and_one_set_of_figures_on_both_boards_and_in_the_api(
+    client, login_as
+):
+    """Jiaxing was red on /boards (Haining left out) and amber on its own board (Haining in):
+    now its figures include Haining's everywhere, and the pages say so."""
+    shen = login_as("other_supervisor")
+    client.post("/locale/en")
+    index = client.get("/boards").get_data(as_text=True)
+    board = client.get("/boards/jiaxing").get_data(as_text=True)
+    on_index = _metrics(index)["jiaxing"]
+    light = re.search(r'</h1>.*?<span class="light light-(\w+)"', board, re.S).group(1)
+    assert light == on_index["light"]
+    on_board = _metrics(board)["total"]
+    assert on_index == on_board
+    assert on_index["total"] == str(len(_city_and_sub_units("jiaxing")))
+    assert 'Jiaxing</a> <span class="muted">(incl. Haining)</span>' in index
+    assert "Jiaxing</th>" not in board and 'Jiaxing <span class="muted">(incl. Haining)' in board
+    assert "Includes Haining." in board
+
+    _token, secret = issue(shen, "test")
+    db.session.commit()
+    api = client.get("/api/v1/boards", headers={"Authorization": f"Bearer {secret}"})
+    jiaxing = next(c for c in api.get_json()["cities"] if c["slug"] == "jiaxing")
+    assert jiaxing["name"] == "Jiaxing" and jiaxing["light"]["colour"] == on_index["light"]
+    assert {k: str(jiaxing[k]) for k in ("total", "overdue", "due_soon", "stale")} == {
+        k: on_index[k] for k in ("total", "overdue", "due_soon", "stale")
+    }
+    assert f"{jiaxing['completion']:.0f}%" == on_index["completion"]
+    assert {s: str(n) for s, n in jiaxing["counts"].items()} == {
+        str(s): on_index[str(s)] for s in Status
+    }
+
+
+def _names(html: str) -> str:
+    """What the board pages name: row headings, chart labels and descriptions, the heading
+    paragraph (tags stripped)."""
+    parts = re.findall(r'<th scope="row">(.*?)</th>', html, re.S)
+    parts += re.findall(r'<text[^>]*class="label">([^<]*)</text>', html)
+    parts += re.findall(r"<desc[^>]*>([^<]*)</desc>", html)
+    parts += re.findall(r'<p class="muted">(.*?)</p>', html, re.S)
+    return re.sub(r"<[^>]+>", " ", " ".join(parts))
+
+
+def test_the_chinese_boards_name_cities_and_departments_in_chinese(client, login_as):
+    """Shen Wei works in Chinese: tables, totals, notes and charts use the Chinese names."""
+    login_as("other_supervisor")
+    cities = db.session.scalars(select(City).where(City.slug.in_(["jiaxing", "haining"]))).all()
+    departments = db.session.scalars(
+        select(Department).where(
+            Department.id.in_(
+                select(ActionItem.department_id).where(
+                    ActionItem.city_id.in_([c.id for c in cities])
+                )
+            )
+        )
+    ).all()
+    for path, records in [("/boards", cities), ("/boards/jiaxing", cities + departments)]:
+        html = client.get(path).get_data(as_text=True)
+        names = _names(html).replace("&#39;", "'")
+        for record in records:
+            assert record.name_zh and record.name_zh in names, (path, record.name_zh)
+            assert record.name not in names, (path, record.name)
+        jiaxing = re.search(r'<tr data-key="jiaxing"[^>]*>\s*<th scope="row">(.*?)</th>', html)
+        if jiaxing:  # the row on /boards says, in Chinese names, what its figures include
+            assert "嘉兴市" in jiaxing.group(1) and "海宁市" in jiaxing.group(1)
 
 
 def test_boards_are_for_supervisors_within_their_scope(client, login_as):
@@ -104,7 +186,7 @@ def test_boards_are_for_supervisors_within_their_scope(client, login_as):
     login_as("other_supervisor")
     assert client.get("/boards/nanjing").status_code == 404
     html = client.get("/boards").get_data(as_text=True)
-    assert "Jiaxing" in html and 'data-key="nanjing"' not in html
+    assert 'data-key="jiaxing"' in html and 'data-key="nanjing"' not in html
 
 
 @pytest.mark.parametrize(
@@ -203,9 +285,7 @@ def test_calendar_feed_round_trips_and_can_be_revoked(client, login_as, app):
     assert anonymous.get(path).status_code == 404
 
 
-def test_a_supervisor_subscribes_to_what_they_supervise_in_their_language(
-    client, login_as, app
-):
+def test_a_supervisor_subscribes_to_what_they_supervise_in_their_language(client, login_as, app):
     """Shen Wei (Jiaxing, in Chinese) owns no item, yet sees the deadlines of his cities."""
     login_as("other_supervisor")
     page = client.post("/account/calendar", data={"action": "create"}).get_data(as_text=True)
@@ -338,3 +418,75 @@ def test_free_text_search_finds_chinese_substrings(client, login_as):
     for query in ("基础研究", "立项评审"):
         html = client.get(f"/items?q={query}").get_data(as_text=True)
         assert "区块链基础研究资助计划" in html and "1 item" in html
+
+
+def test_stale_follows_the_policy_on_the_boards_and_in_the_weekly_digest(client, login_as):
+    """ "No update for N days" is one rule (tracker/items/rules.py) with N from the policy
+    admins edit on /admin/policy: the boards and the digest follow a change to it."""
+    login_as("admin")
+    policy = {
+        "before_days": "7, 3, 1",
+        "overdue_every": 2,
+        "escalate_after": 3,
+        "escalate_every": 3,
+        "stale_after": 7,
+        "stale_every": 7,
+        "send_hour": 9,
+        "digest_weekday": 0,
+    }
+    assert client.post("/admin/policy", data=policy).status_code == 302
+    shen = login_as("other_supervisor")
+    client.post("/locale/en")
+    items = _city_and_sub_units("jiaxing")
+    wanted = _expected(items, stale_after=7)["stale"]
+    assert wanted != _expected(items, stale_after=14)["stale"]  # the change shows
+    index = client.get("/boards").get_data(as_text=True)
+    assert _metrics(index)["jiaxing"]["stale"] == wanted
+    board = client.get("/boards/jiaxing").get_data(as_text=True)
+    assert _metrics(board)["total"]["stale"] == wanted
+    assert "No update for 7 days" in board and "14 days" not in board
+    listed = re.search(r'id="list-stale">.*?<span class="count">(\d+)</span>', board, re.S)
+    assert listed.group(1) == wanted
+
+    reminder = Reminder(
+        key="digest:test", kind=ReminderKind.DIGEST, recipient=shen, period_on=TODAY
+    )
+    db.session.add(reminder)
+    db.session.flush()
+    now = datetime.combine(TODAY, time(9), ZoneInfo("Asia/Shanghai"))
+    text = compose_digest(reminder, now).get_body(("plain",)).get_content()
+    stale_section = text.rstrip().rsplit("\n\n", 1)[-1]  # the digest's last section
+    in_digest = {int(n) for n in re.findall(r"^- .* \S+/items/(\d+)$", stale_section, re.M)}
+    assert in_digest == {
+        i.id for i in items if i.status in OPEN and (TODAY - _last_update_on(i)).days >= 7
+    }
+    assert len(in_digest) == int(wanted)
+
+
+def test_stale_counts_working_days_when_the_policy_does(client, login_as):
+    """With working days on (/admin/policy), the board counts the quiet days as reminder
+    planning does: the Spring Festival days off (15-23 Feb 2026) do not count, the make-up
+    Saturday (14 Feb) does."""
+    login_as("admin")
+    policy = {
+        "before_days": "7, 3, 1",
+        "overdue_every": 2,
+        "escalate_after": 3,
+        "escalate_every": 3,
+        "stale_after": 17,
+        "stale_every": 7,
+        "send_hour": 9,
+        "digest_weekday": 0,
+        "working_days": "y",
+    }
+    assert client.post("/admin/policy", data=policy).status_code == 302
+    assert stale_cutoff(TODAY, current_policy()) == date(2026, 2, 13)  # 17 working days back
+    assert is_stale(date(2026, 2, 13), TODAY, current_policy())
+    assert not is_stale(date(2026, 2, 14), TODAY, current_policy())  # a make-up Saturday
+    items = _city_and_sub_units("jiaxing")
+    wanted = sum(
+        i.status in OPEN and is_stale(_last_update_on(i), TODAY, current_policy()) for i in items
+    )
+    login_as("other_supervisor")
+    index = client.get("/boards").get_data(as_text=True)
+    assert _metrics(index)["jiaxing"]["stale"] == str(wanted)

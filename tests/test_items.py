@@ -221,7 +221,7 @@ def test_evidence_lives_in_the_database_and_a_refused_report_leaves_nothing(clie
     )
     assert (refused.status_code, stale.status_code) == (400, 409)
     assert _count(EvidenceFile) == 0
-    name = "../../etc/会议\x00纪要.pdf"
+    name = "../../etc/会议\x00纪要\u202e.pdf"
     response = _report(client, item, note="Minutes", evidence_file=(io.BytesIO(pdf), name))
     assert response.status_code == 302
     update = _item(OVERDUE).updates[-1]

@@ -144,6 +144,7 @@ def _fill_every_table() -> None:
         if line.recipient_id == sent.recipient_id:
             line.reminder = sent
     lines[-1].dropped = True
+    lines[0].owner = supervisor  # as a delegate's line names whose item it is
     # The app gives assignment notices no lines; one gets a line all the same, so that the
     # downgrade has such a line to set aside with its notice.
     notice = db.session.scalar(select(Reminder).where(Reminder.kind == ReminderKind.ASSIGNMENT))

@@ -257,4 +257,4 @@ def test_one_run_drains_a_thousand_due_messages_over_one_connection(app, due_mes
     from tracker.models import utcnow
 
     latest = db.session.scalar(select(func.max(Reminder.sent_at)))
-    assert NOW < latest and abs(utcnow() - latest) < timedelta(minutes=5)
+    assert latest > NOW and abs(utcnow() - latest) < timedelta(minutes=5)

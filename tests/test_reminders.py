@@ -366,3 +366,14 @@ def test_supervisors_hear_of_an_item_only_after_its_owners_were_reminded(app, se
             )
         )
         assert earlier, line.item.title
+
+
+def test_after_a_long_pause_a_supervisor_gets_one_digest_not_one_per_missed_week(app, seeded):
+    from tests.conftest import ACCOUNTS, TODAY
+
+    supervisor = db.session.scalar(select(User).where(User.email == ACCOUNTS["supervisor"]))
+    supervisor.reminders_planned_on = TODAY - timedelta(days=20)
+    db.session.commit()
+    plan = plan_due(end_of(TODAY))
+    weeks = [week for user, week in plan.digests if user.id == supervisor.id]
+    assert weeks == [TODAY - timedelta(days=TODAY.weekday())]

@@ -152,3 +152,84 @@ def test_nul_characters_get_a_400_not_a_500(client, login_as):
     )
     assert response.status_code == 400
     assert db.session.get(ActionItem, item.id).version == item.version
+
+
+def test_signed_in_pages_and_secrets_are_never_cached(client, login_as):
+    """Every answer but the style sheets and the calendar feed says no-store: signed-in
+    pages, the pages that show a new API token or calendar link once, the API."""
+    login_as("staff")
+    answers = [client.get(path) for path in ("/my", "/items", "/items.csv", "/account/tokens")]
+    answers.append(client.post("/account/tokens", data={"name": "OA"}))
+    calendar = client.post("/account/calendar", data={"action": "create"})
+    answers.append(calendar)
+    secret = re.search(r'<code class="secret">([^<]+)</code>', answers[4].get_data(as_text=True))
+    answers.append(client.get("/api/v1/items", headers={"Authorization": f"Bearer {secret[1]}"}))
+    answers.append(client.get("/items/2147483648"))  # a 404 of a signed-in page too
+    for response in answers:
+        assert response.headers["Cache-Control"] == "no-store", response.request.path
+    assert "no-store" not in client.get("/static/tracker.css").headers.get("Cache-Control", "")
+    feed = re.search(r"/calendar/[^\"<\s]+\.ics", calendar.get_data(as_text=True))[0]
+    assert client.get(feed).headers["Cache-Control"] == "private, max-age=300"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [("PUT", "/login", {"GET", "POST"}), ("DELETE", "/api/v1/items", {"GET"})],
+)
+def test_a_405_says_which_methods_are_allowed(client, method, path, allowed):
+    response = client.open(path, method=method)
+    assert response.status_code == 405
+    assert allowed <= set(response.headers["Allow"].replace(" ", "").split(","))
+    assert response.is_json == path.startswith("/api/")
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(client, login_as):
+    import csv
+    import io
+
+    from sqlalchemy import select
+
+    from tracker.extensions import db
+    from tracker.models import ActionItem
+
+    login_as("admin")
+    items = db.session.scalars(select(ActionItem).order_by(ActionItem.id).limit(6)).all()
+    for item, title in zip(items, FORMULAS, strict=True):
+        item.title = title
+    db.session.commit()
+    text = client.get("/items.csv").get_data().decode("utf-8-sig")
+    titles = {row["title"] for row in csv.DictReader(io.StringIO(text, newline=""))}
+    assert {"'" + title for title in FORMULAS} <= titles
+    assert not titles & set(FORMULAS)
+
+
+def test_safe_cell_leaves_numbers_and_plain_text_alone():
+    from tracker.spreadsheets import safe_cell
+
+    assert [safe_cell(v) for v in (-5, 3.5, None, "Plan - draft", "建设", "")] == [
+        -5,
+        3.5,
+        None,
+        "Plan - draft",
+        "建设",
+        "",
+    ]
+    assert safe_cell("-5") == "'-5" and safe_cell("@x") == "'@x"
+
+
+def test_every_spreadsheet_export_goes_through_safe_cell():
+    """Only tracker/spreadsheets.py writes CSV (or any spreadsheet format), so that every
+    export, a future Excel one too, neutralises formulas the same way."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "tracker"
+    spreadsheet_import = re.compile(r"^\s*(import|from)\s+(csv|openpyxl|xlsxwriter|xlwt)\b", re.M)
+    writers = {
+        path.relative_to(root).as_posix()
+        for path in root.rglob("*.py")
+        if spreadsheet_import.search(path.read_text())
+    }
+    assert writers == {"spreadsheets.py"}

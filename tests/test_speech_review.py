@@ -346,9 +346,7 @@ def test_a_draft_moves_to_another_of_my_cities_until_it_is_published(client, log
     )
     refused = client.post(url, data={"city": "haining"})
     assert refused.status_code == 400
-    assert "1 items of this speech are assigned to departments outside 海宁市" in (
-        refused.get_data(as_text=True)
-    )
+    assert "该讲话有 1 项任务已交办给海宁市以外的部门" in (refused.get_data(as_text=True))
     assert db.session.get(Speech, speech.id).city.slug == "jiaxing"
 
     assert client.post(f"/speeches/{speech.id}/publish").status_code == 302
@@ -356,7 +354,7 @@ def test_a_draft_moves_to_another_of_my_cities_until_it_is_published(client, log
     assert f'action="{url}"' not in html  # no longer offered
     refused = client.post(url, data={"city": "jiaxing"})
     assert refused.status_code == 400
-    assert "A published speech stays with its city." in refused.get_data(as_text=True)
+    assert "已发布的讲话不能改归其他城市。" in refused.get_data(as_text=True)
     assert len(_audit("speech.city_changed")) == 1
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import database, errors, i18n, logs, security
+from . import database, errors, i18n, inputs, logs, security
 from .config import from_environment
 from .extensions import babel, csrf, db, login_manager, migrate
 from .paths import MIGRATIONS, PROJECT_ROOT, TEMPLATES
@@ -22,6 +22,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     logs.init_app(app)
     security.init_app(app)
+    inputs.init_app(app)  # before any route: it bounds the `int` converter
     register_extensions(app)
     register_blueprints(app)
     errors.init_app(app)

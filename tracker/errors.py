@@ -15,12 +15,15 @@ def init_app(app: Flask) -> None:
 
 
 def _http_error(error: HTTPException):
+    # The error's own headers stay: Allow on a 405, WWW-Authenticate on a 401, Retry-After.
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
     if request.path.startswith("/api/"):
-        return jsonify(error=f"{error.name}: {error.description}"), error.code
+        return jsonify(error=f"{error.name}: {error.description}"), error.code, headers
     if request_ctx.url_adapter is None:
         # The request was refused before routing (an untrusted Host): no page with links.
-        return f"{error.code} {error.name}", error.code, {"Content-Type": "text/plain"}
-    return render_template("errors/error.html", error=error), error.code
+        headers.append(("Content-Type", "text/plain"))
+        return f"{error.code} {error.name}", error.code, headers
+    return render_template("errors/error.html", error=error), error.code, headers
 
 
 def _unexpected_error(error: Exception):

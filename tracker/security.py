@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, request
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Scripts only from this site, never inline; inline style attributes are allowed (progress
@@ -21,16 +21,7 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     if app.config["TRACKER_HTTPS"]:
         app.config.update(SESSION_COOKIE_SECURE=True, PREFERRED_URL_SCHEME="https")
-    app.before_request(_refuse_nul_characters)
     app.after_request(_headers)
-
-
-def _refuse_nul_characters():
-    """A NUL character in a query or form value is never meant, and PostgreSQL cannot store
-    it: say so with a 400 instead of failing with a 500."""
-    values = [*request.args.values(), *(request.form.values() if request.form else [])]
-    if any("\x00" in value for value in values):
-        abort(400, "Text may not contain NUL characters.")
 
 
 def _headers(response):
@@ -42,4 +33,9 @@ def _headers(response):
         headers.setdefault("Content-Security-Policy", CSP)
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if request.endpoint != "static" and response.cache_control.max_age is None:
+        # Pages show what only their reader may see, some a secret once (an API token, a
+        # calendar link): no browser or proxy keeps a copy. Only a view that says how long
+        # its answer may be kept (the calendar feed) and the static files are cached.
+        headers["Cache-Control"] = "no-store"
     return response

@@ -2,12 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
+from ..inputs import DateField, optional_int
 
 
 class UserForm(FlaskForm):
@@ -17,8 +15,8 @@ class UserForm(FlaskForm):
         _l("Role"),
         choices=[("staff", _l("Staff")), ("supervisor", _l("Supervisor")), ("admin", _l("Admin"))],
     )
-    city = SelectField(_l("City"), coerce=_optional_int, validate_choice=False)
-    department = SelectField(_l("Department"), coerce=_optional_int, validate_choice=False)
+    city = SelectField(_l("City"), coerce=optional_int, validate_choice=False)
+    department = SelectField(_l("Department"), coerce=optional_int, validate_choice=False)
     locale = SelectField(_l("Language"), choices=[("en", "English"), ("zh_Hans", "简体中文")])
     timezone = StringField(
         _l("Time zone (empty: the office's)"), validators=[Optional(), Length(max=64)]
@@ -31,11 +29,11 @@ class CityForm(FlaskForm):
     )
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     name_zh = StringField(_l("Chinese name"), validators=[Optional(), Length(max=120)])
-    parent = SelectField(_l("Belongs to"), coerce=_optional_int, validate_choice=False)
+    parent = SelectField(_l("Belongs to"), coerce=optional_int, validate_choice=False)
 
 
 class DepartmentForm(FlaskForm):
-    city = SelectField(_l("City"), coerce=_optional_int, validate_choice=False)
+    city = SelectField(_l("City"), coerce=optional_int, validate_choice=False)
     slug = StringField(_l("Short name"), validators=[DataRequired(), Length(max=64)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
     name_zh = StringField(_l("Chinese name"), validators=[Optional(), Length(max=160)])

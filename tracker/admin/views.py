@@ -18,6 +18,7 @@ from ..auth import services as auth_services
 from ..auth.emails import password_email
 from ..clock import office_zone
 from ..extensions import db
+from ..inputs import bounded_int
 from ..mail import deliver
 from ..models import AuditEvent, City, Department, User
 from ..reminders.policy import current_policy
@@ -32,7 +33,8 @@ AUDIT_PAGE = 50
 @bp.before_request
 @login_required
 def _admins_only() -> None:
-    require_admin(current_user)
+    if current_user.is_authenticated:  # login_required lets OPTIONS through, signed in or not
+        require_admin(current_user)
 
 
 def _actor() -> User:
@@ -266,8 +268,10 @@ def audit_log():
     if form.until.data and not form.until.errors:
         end = datetime.combine(form.until.data + timedelta(days=1), time(0), zone)
         query = query.where(AuditEvent.at < end)
-    page = max(1, request.args.get("page", 1, type=int))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    pages = max(1, -(-total // AUDIT_PAGE))
+    # Beyond the last page is the last page, as on /items (and no offset past what SQL holds).
+    page = min(max(request.args.get("page", 1, type=bounded_int), 1), pages)
     events = db.session.scalars(
         query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .limit(AUDIT_PAGE)
@@ -280,6 +284,6 @@ def audit_log():
         events=events,
         total=total,
         page=page,
-        pages=max(1, -(-total // AUDIT_PAGE)),
+        pages=pages,
         args=args,
     )

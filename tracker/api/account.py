@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from ..extensions import db
+from ..inputs import bounded_int
 from ..models import ApiToken
 from . import tokens
 
@@ -22,9 +23,9 @@ def settings():
     form = FlaskForm()
     secret = None
     if form.validate_on_submit():
-        revoke = request.form.get("revoke", type=int)
-        if revoke:
-            token = db.session.get(ApiToken, revoke)
+        if "revoke" in request.form:
+            revoke = request.form.get("revoke", type=bounded_int)
+            token = db.session.get(ApiToken, revoke) if revoke is not None else None
             if token is None or token.user_id != user.id:
                 abort(404)
             tokens.revoke(token, user)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..inputs import INT_MAX
 from ..models import Status
 
 STATUSES = [str(s) for s in Status]
@@ -9,6 +10,7 @@ STATUSES = [str(s) for s in Status]
 # as the server's check, with no class such as \\S whose meaning differs between engines.
 URL_PATTERN = "^https?://[!-~]+$"
 LIGHTS = ["red", "amber", "green", "grey"]
+SORTS = ["due", "-due", "title", "progress", "-progress", "updated", "status"]
 
 
 def _nullable(schema: dict) -> dict:
@@ -197,7 +199,7 @@ ITEM_ID = {
     "name": "item_id",
     "in": "path",
     "required": True,
-    "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647},
+    "schema": {"type": "integer", "minimum": 1, "maximum": INT_MAX},
 }
 
 
@@ -209,6 +211,38 @@ def _query(name: str, schema: dict, description: str = "") -> dict:
         "schema": schema,
         "description": description,
     }
+
+
+# The query of GET /api/v1/items; the server refuses what these schemas exclude (400).
+ITEM_LIST_PARAMETERS = [
+    _query(
+        "q",
+        {"type": "string", "maxLength": 200, "pattern": NO_NUL},
+        "Words in titles, notes or the speech",
+    ),
+    _query(
+        "city",
+        {"type": "string", "maxLength": 64, "pattern": NO_NUL},
+        "City slug; includes sub-units",
+    ),
+    _query("department", {"type": "integer", "minimum": 1, "maximum": INT_MAX}),
+    _query("responsible", {"type": "integer", "minimum": 1, "maximum": INT_MAX}),
+    {
+        **_query("status", {"type": "array", "items": {"type": "string", "enum": STATUSES}}),
+        "style": "form",
+        "explode": True,
+    },
+    {
+        **_query("light", {"type": "array", "items": {"type": "string", "enum": LIGHTS}}),
+        "style": "form",
+        "explode": True,
+    },
+    _query("due_from", DATE),
+    _query("due_to", DATE),
+    _query("sort", {"type": "string", "enum": SORTS}),
+    _query("page", {"type": "integer", "minimum": 1, "maximum": 1000000}),
+    _query("per_page", {"type": "integer", "minimum": 1, "maximum": 100}),
+]
 
 
 def document() -> dict:
@@ -242,59 +276,7 @@ def document() -> dict:
                 "get": {
                     "summary": "List the items I may see",
                     "operationId": "listItems",
-                    "parameters": [
-                        _query(
-                            "q",
-                            {"type": "string", "maxLength": 200, "pattern": NO_NUL},
-                            "Words in titles, notes or the speech",
-                        ),
-                        _query(
-                            "city",
-                            {"type": "string", "maxLength": 64, "pattern": NO_NUL},
-                            "City slug; includes sub-units",
-                        ),
-                        _query(
-                            "department", {"type": "integer", "minimum": 1, "maximum": 2147483647}
-                        ),
-                        _query(
-                            "responsible", {"type": "integer", "minimum": 1, "maximum": 2147483647}
-                        ),
-                        {
-                            **_query(
-                                "status",
-                                {"type": "array", "items": {"type": "string", "enum": STATUSES}},
-                            ),
-                            "style": "form",
-                            "explode": True,
-                        },
-                        {
-                            **_query(
-                                "light",
-                                {"type": "array", "items": {"type": "string", "enum": LIGHTS}},
-                            ),
-                            "style": "form",
-                            "explode": True,
-                        },
-                        _query("due_from", DATE),
-                        _query("due_to", DATE),
-                        _query(
-                            "sort",
-                            {
-                                "type": "string",
-                                "enum": [
-                                    "due",
-                                    "-due",
-                                    "title",
-                                    "progress",
-                                    "-progress",
-                                    "updated",
-                                    "status",
-                                ],
-                            },
-                        ),
-                        _query("page", {"type": "integer", "minimum": 1, "maximum": 1000000}),
-                        _query("per_page", {"type": "integer", "minimum": 1, "maximum": 100}),
-                    ],
+                    "parameters": ITEM_LIST_PARAMETERS,
                     "responses": {
                         "200": {
                             "description": "A page of items",

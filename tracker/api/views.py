@@ -18,18 +18,19 @@ from ..access import city_scope_ids, item_or_404, supervises, visible_items
 from ..boards.queries import city_rows
 from ..clock import office_today
 from ..extensions import csrf, db
+from ..inputs import INT_MAX
 from ..items import services
 from ..items.queries import PAGE_SIZE, SORT_COLUMNS, ItemFilter, filtered_items, item_page
 from ..items.rules import LIGHT_LABELS, traffic_light
 from ..models import City, Role, Status
+from ..reminders.policy import current_policy
 from . import serialize
-from .openapi import URL_PATTERN, document
+from .openapi import REPORT, URL_PATTERN, document
 from .tokens import user_for_bearer
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 MAX_PER_PAGE = 100
-REPORT_FIELDS = {"version", "status", "progress", "note", "evidence_url", "milestone_id"}
 URL = re.compile(URL_PATTERN)
 
 
@@ -45,6 +46,24 @@ def _authenticate():
         return response
     g.api_user = user
     return None
+
+
+@bp.before_request
+def _check_query():
+    """The query keeps to the operation's documented parameters: no unknown name, no string
+    beyond its maxLength (400, naming each)."""
+    if request.url_rule is None:
+        return None
+    path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", request.url_rule.rule)
+    operation = document()["paths"].get(path, {}).get(request.method.lower())
+    if operation is None:
+        return None
+    schemas = {
+        p["name"]: p["schema"] for p in operation.get("parameters", ()) if p["in"] == "query"
+    }
+    errors = {name: "unknown parameter" for name in sorted(set(request.args) - set(schemas))}
+    errors |= _too_long(request.args, schemas)
+    return _fail(400, "Some parameters are not valid.", errors) if errors else None
 
 
 def _amber_days() -> int:
@@ -69,8 +88,8 @@ def items():
     """Items I may see, filtered and paged like /items."""
     args = request.args
     errors = {}
-    page = _int(args.get("page", "1"), "page", 1, 1_000_000, errors)
-    per_page = _int(args.get("per_page", str(PAGE_SIZE)), "per_page", 1, MAX_PER_PAGE, errors)
+    page = _int(args.get("page"), "page", 1, 1_000_000, errors) or 1
+    per_page = _int(args.get("per_page"), "per_page", 1, MAX_PER_PAGE, errors) or PAGE_SIZE
     statuses = args.getlist("status")
     if any(s not in {str(x) for x in Status} for s in statuses):
         errors["status"] = "unknown status"
@@ -82,8 +101,8 @@ def items():
     sort = args.get("sort", "due")
     if sort not in SORT_COLUMNS:
         errors["sort"] = f"one of {', '.join(SORT_COLUMNS)}"
-    department = _int(args.get("department"), "department", 1, 2**31 - 1, errors)
-    responsible = _int(args.get("responsible"), "responsible", 1, 2**31 - 1, errors)
+    department = _int(args.get("department"), "department", 1, INT_MAX, errors)
+    responsible = _int(args.get("responsible"), "responsible", 1, INT_MAX, errors)
     if errors:
         return _fail(400, "Some parameters are not valid.", errors)
     wanted = ItemFilter(
@@ -175,13 +194,15 @@ def boards():
     if user.role != Role.ADMIN:
         query = query.where(City.id.in_(city_scope_ids(user)))
     today = office_today()
-    rows = city_rows(db.session.scalars(query).all(), visible_items(user), today, _amber_days())
+    cities = db.session.scalars(query).all()
+    # A city's figures include its sub-units', as on the boards (city_rows).
+    rows = city_rows(cities, visible_items(user), today, _amber_days(), current_policy())
     return jsonify(
         as_of=today.isoformat(),
         cities=[
             {
                 "slug": row.extra["city"].slug,
-                "name": row.name,
+                "name": row.extra["city"].name,
                 "parent": row.extra["city"].parent.slug if row.extra["city"].parent else None,
                 "total": row.total,
                 "open": row.open,
@@ -200,33 +221,44 @@ def boards():
 
 def _check_report(body: dict) -> dict[str, str]:
     errors = {}
-    if any(isinstance(v, str) and "\x00" in v for v in body.values()):
-        errors["body"] = "text may not contain NUL characters"
-    unknown = set(body) - REPORT_FIELDS
+    unknown = set(body) - set(REPORT["properties"])
     if unknown:
         errors["body"] = f"unknown fields: {', '.join(sorted(unknown))}"
     version = body.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
         errors["version"] = "the item's version, an integer"
-    if body.get("status") not in {str(s) for s in Status}:
+    status = body.get("status")
+    if not isinstance(status, str) or status not in {str(s) for s in Status}:
         errors["status"] = "one of " + ", ".join(str(s) for s in Status)
     progress = body.get("progress")
     if not isinstance(progress, int) or isinstance(progress, bool) or not 0 <= progress <= 100:
         errors["progress"] = "an integer from 0 to 100"
     note = body.get("note")
-    if note is not None and (not isinstance(note, str) or len(note) > 5000):
-        errors["note"] = "text of at most 5000 characters"
+    if note is not None and not isinstance(note, str):
+        errors["note"] = "text or null"
     url = body.get("evidence_url")
-    if url is not None and (not isinstance(url, str) or len(url) > 500 or not URL.match(url)):
-        errors["evidence_url"] = "an http(s) address of at most 500 characters"
+    if url is not None and (not isinstance(url, str) or not URL.match(url)):
+        errors["evidence_url"] = "an http(s) address or null"
     milestone = body.get("milestone_id")
     if milestone is not None and (not isinstance(milestone, int) or isinstance(milestone, bool)):
         errors["milestone_id"] = "a milestone id or null"
+    return errors | _too_long(body, REPORT["properties"])
+
+
+def _too_long(values, schemas: dict[str, dict]) -> dict[str, str]:
+    """The strings longer than the `maxLength` the OpenAPI document declares for them."""
+    errors = {}
+    for name, schema in schemas.items():
+        limit, value = schema.get("maxLength"), values.get(name)
+        if limit is not None and isinstance(value, str) and len(value) > limit:
+            errors[name] = f"at most {limit} characters"
     return errors
 
 
 def _int(value, name, low, high, errors) -> int | None:
-    if value in (None, ""):
+    """The parameter as a number from `low` to `high`; None when absent (an empty value is
+    not a number)."""
+    if value is None:
         return None
     try:
         number = int(value)
@@ -240,7 +272,7 @@ def _int(value, name, low, high, errors) -> int | None:
 
 
 def _date(value, name, errors) -> date | None:
-    if not value:
+    if value is None:
         return None
     try:
         return date.fromisoformat(value)

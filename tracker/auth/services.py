@@ -58,12 +58,18 @@ def sign_in(email: str, password: str) -> User:
         raise SignInRefused(
             _("Too many failed sign-ins from your network. Wait 15 minutes and try again."), 429
         )
-    if user is not None and user.locked_until is not None and user.locked_until > now:
+    if user is None or not user.is_active:
+        audit.record("auth.login_failed", user, target_type="users", email=email[:254])
+        raise SignInRefused(_("Email or password is not right."))
+    attempt = _count_attempt(user, now)
+    if attempt is None or attempt > MAX_FAILURES_PER_ACCOUNT:
+        if attempt is not None:  # more attempts at once than the limit: not even checked
+            _lock(user, now)
         audit.record("auth.login_locked", user, actor=user)
         raise SignInRefused(_locked_message(), 429)
-    if user is None or not user.is_active or not verify_password(user.password_hash, password):
-        if user is not None:
-            _count_failure(user, now)
+    if not verify_password(user.password_hash, password):
+        if attempt == MAX_FAILURES_PER_ACCOUNT:
+            _lock(user, now)
         audit.record("auth.login_failed", user, target_type="users", email=email[:254])
         raise SignInRefused(_("Email or password is not right."))
     if not _clear_failures_unless_locked(user, now):
@@ -95,24 +101,31 @@ def _clear_failures_unless_locked(user: User, now) -> bool:
     return cleared == 1
 
 
-def _count_failure(user: User, now) -> None:
-    """Count a failed sign-in in the database itself (`failed_logins + 1`), so that failures
-    arriving at once in several workers are all counted; the one that reaches the limit
-    locks the account. The ORM copy of the user is not used: it may be out of date."""
-    failures = db.session.execute(
+def _count_attempt(user: User, now) -> int | None:
+    """Count the attempt as a failure before the (slow) password check, in the database
+    itself (`failed_logins + 1`) and committed at once, so that attempts arriving together
+    in several workers each see the others: at most MAX_FAILURES_PER_ACCOUNT passwords are
+    ever checked before the lock. A right password clears the count again. None while the
+    account is locked. (The one commit a service makes: the count must not wait for the
+    request's end.)"""
+    attempt = db.session.execute(
         update(User)
-        .where(User.id == user.id)
+        .where(User.id == user.id, or_(User.locked_until.is_(None), User.locked_until <= now))
         .values(failed_logins=User.failed_logins + 1)
         .returning(User.failed_logins)
         .execution_options(synchronize_session=False)
-    ).scalar_one()
-    if failures >= MAX_FAILURES_PER_ACCOUNT:
-        db.session.execute(
-            update(User)
-            .where(User.id == user.id)
-            .values(locked_until=now + LOCKOUT, failed_logins=0)
-            .execution_options(synchronize_session=False)
-        )
+    ).scalar_one_or_none()
+    db.session.commit()
+    return attempt
+
+
+def _lock(user: User, now) -> None:
+    db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(locked_until=now + LOCKOUT, failed_logins=0)
+        .execution_options(synchronize_session=False)
+    )
     db.session.expire(user, ["failed_logins", "locked_until"])
 
 

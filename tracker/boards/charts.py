@@ -3,7 +3,9 @@ a title and description; the page's tables and lists are their text alternatives
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
+from unicodedata import east_asian_width
 
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
@@ -21,34 +23,67 @@ STATUS_COLOURS = {
     Status.DONE: "#1a7f37",
     Status.CANCELLED: "#6e7781",
 }
-WIDTH = 720
-LABEL = 210
-LABEL_CHARS = 26  # what fits left of the bars at 13 px
-BAR = 22
+# Drawn for a phone's width: at 360 px a chart shows about its own size, so its text reads at
+# 11 px or more; wider screens show it a little larger (tracker.css caps the scale).
+WIDTH = 360
+BAR = 18
+ROW = 46  # a row's name on one line, its bar below
+LABEL_SIZE, SMALL_SIZE = 13, 12  # the font sizes of .label and of .count / .legend
+
+
+def _text_width(text: str, size: float) -> float:
+    """Roughly how wide `text` is drawn at `size`: Chinese characters are square, others
+    about 0.6 em (on the generous side)."""
+    return sum(size if east_asian_width(ch) in "WF" else 0.6 * size for ch in text)
+
+
+def _fit(text: str, width: float, size: float) -> str:
+    """`text`, cut with an ellipsis to fit `width`."""
+    if _text_width(text, size) <= width:
+        return text
+    while text and _text_width(text + "…", size) > width:
+        text = text[:-1]
+    return text + "…"
 
 
 def _svg(height: int, title: str, description: str, body: str, chart_id: str) -> Markup:
     return Markup(
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">'
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        f'xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>{body}</svg>'
     )
 
 
+def _legend(y: float, entries: list[tuple[str, str]]) -> tuple[str, float]:
+    """Colour keys with their labels, wrapped onto as many lines as they need; the markup and
+    the y below it."""
+    parts, x = [], 0.0
+    for colour, label in entries:
+        width = 16 + _text_width(label, SMALL_SIZE)
+        if x and x + width > WIDTH:
+            x, y = 0.0, y + 20
+        parts.append(
+            f'<rect x="{x:.0f}" y="{y:.0f}" width="12" height="12" fill="{colour}"/>'
+            f'<text x="{x + 16:.0f}" y="{y + 11:.0f}" class="legend">{escape(label)}</text>'
+        )
+        x += width + 12
+    return "".join(parts), y + 20
+
+
 def status_bars(rows: list[BoardRow], title: str, chart_id: str) -> Markup:
-    """One stacked bar per row: its items by status, with a legend."""
+    """One stacked bar per row under the row's name: its items by status, with a legend."""
     most = max((row.total for row in rows), default=0) or 1
-    scale = (WIDTH - LABEL - 40) / most
+    scale = (WIDTH - 36) / most
     parts = []
     for index, row in enumerate(rows):
-        y = 10 + index * (BAR + 10)
-        name = row.name if len(row.name) <= LABEL_CHARS else row.name[: LABEL_CHARS - 1] + "…"
+        y = index * ROW
         parts.append(
-            f'<text x="{LABEL - 8}" y="{y + BAR * 0.7:.0f}" text-anchor="end" class="label">'
-            f"{escape(name)}</text>"
+            f'<text x="0" y="{y + 13}" class="label">'
+            f"{escape(_fit(row.label, WIDTH, LABEL_SIZE))}</text>"
         )
-        x = float(LABEL)
+        x, bar_y = 0.0, y + 18
         for status in Status:
             count = row.counts.get(status, 0)
             if not count:
@@ -56,66 +91,62 @@ def status_bars(rows: list[BoardRow], title: str, chart_id: str) -> Markup:
             width = count * scale
             label = f"{STATUS_LABELS[status]}: {count}"
             parts.append(
-                f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="{BAR}" '
+                f'<rect x="{x:.1f}" y="{bar_y}" width="{width:.1f}" height="{BAR}" '
                 f'fill="{STATUS_COLOURS[status]}" stroke="#fff">'
                 f"<title>{escape(label)}</title></rect>"
             )
-            if width >= 18:
+            if width >= _text_width(str(count), SMALL_SIZE) + 6:
                 colour = "#000" if status in (Status.NOT_STARTED, Status.AT_RISK) else "#fff"
                 parts.append(
-                    f'<text x="{x + width / 2:.1f}" y="{y + BAR * 0.7:.0f}" text-anchor="middle" '
+                    f'<text x="{x + width / 2:.1f}" y="{bar_y + 13}" text-anchor="middle" '
                     f'fill="{colour}" class="count">{count}</text>'
                 )
             x += width
-        parts.append(
-            f'<text x="{x + 6:.1f}" y="{y + BAR * 0.7:.0f}" class="label">{row.total}</text>'
-        )
-    legend_y = 20 + len(rows) * (BAR + 10)
-    x = 0.0
-    for status in Status:
-        label = str(STATUS_LABELS[status])
-        parts.append(
-            f'<rect x="{x:.0f}" y="{legend_y}" width="12" height="12" '
-            f'fill="{STATUS_COLOURS[status]}"/>'
-            f'<text x="{x + 16:.0f}" y="{legend_y + 11}" class="legend">{escape(label)}</text>'
-        )
-        x += 22 + 7.2 * len(label)
+        parts.append(f'<text x="{x + 4:.1f}" y="{bar_y + 13}" class="count">{row.total}</text>')
+    legend, bottom = _legend(
+        len(rows) * ROW + 4, [(STATUS_COLOURS[s], str(STATUS_LABELS[s])) for s in Status]
+    )
+    parts.append(legend)
     description = "; ".join(
-        f"{row.name}: " + ", ".join(f"{STATUS_LABELS[s]} {row.counts.get(s, 0)}" for s in Status)
+        f"{row.label}: " + ", ".join(f"{STATUS_LABELS[s]} {row.counts.get(s, 0)}" for s in Status)
         for row in rows
     )
-    return _svg(legend_y + 24, title, description, "".join(parts), chart_id)
+    return _svg(round(bottom), title, description, "".join(parts), chart_id)
 
 
 def completion_line(points: list[tuple[date, float]], title: str, chart_id: str) -> Markup:
     """Average completion at the start of each week, as a line with labelled points."""
-    height, left, bottom, top = 200, 40, 170, 15
+    height, left, right, bottom, top = 200, 40, WIDTH - 20, 170, 18
     if not points:
         return _svg(40, title, _("No data yet."), "", chart_id)
-    step = (WIDTH - left - 30) / max(len(points) - 1, 1)
+    first = left + 16  # the first point's label clear of the axis labels
+    step = (right - first) / max(len(points) - 1, 1)
 
     def y(value: float) -> float:
         return bottom - (bottom - top) * value / 100
 
     parts = [
-        f'<line x1="{left}" y1="{y(v):.0f}" x2="{WIDTH - 20}" y2="{y(v):.0f}" class="grid"/>'
-        f'<text x="{left - 6}" y="{y(v) + 4:.0f}" text-anchor="end" class="legend">{v}%</text>'
+        f'<line x1="{left}" y1="{y(v):.0f}" x2="{right}" y2="{y(v):.0f}" class="grid"/>'
+        f'<text x="{left - 4}" y="{y(v) + 4:.0f}" text-anchor="end" class="legend">{v}%</text>'
         for v in (0, 25, 50, 75, 100)
     ]
-    coords = [(left + i * step, y(value)) for i, (_day, value) in enumerate(points)]
+    coords = [(first + i * step, y(value)) for i, (_day, value) in enumerate(points)]
     parts.append(
         '<polyline fill="none" stroke="#0969da" stroke-width="3" points="'
         + " ".join(f"{x:.1f},{py:.1f}" for x, py in coords)
         + '"/>'
     )
-    for (x, py), (day, value) in zip(coords, points, strict=True):
+    for index, ((x, py), (day, value)) in enumerate(zip(coords, points, strict=True)):
         parts.append(
             f'<circle cx="{x:.1f}" cy="{py:.1f}" r="4" fill="#0969da"/>'
             f'<text x="{x:.1f}" y="{py - 8:.1f}" text-anchor="middle" class="legend">'
             f"{value:.0f}%</text>"
-            f'<text x="{x:.1f}" y="{bottom + 18}" text-anchor="middle" class="legend">'
-            f"{day.strftime('%m-%d')}</text>"
         )
+        if (len(points) - 1 - index) % 2 == 0:  # every other date, today's included: room
+            parts.append(
+                f'<text x="{x:.1f}" y="{bottom + 18}" text-anchor="middle" class="legend">'
+                f"{day.strftime('%m-%d')}</text>"
+            )
     description = ", ".join(f"{day.isoformat()}: {value:.0f}%" for day, value in points)
     return _svg(height, title, description, "".join(parts), chart_id)
 
@@ -124,17 +155,21 @@ def deadline_timeline(
     events: list[Deadline], today: date, title: str, chart_id: str, days: int = 90
 ) -> Markup:
     """The next `days` days on an axis: a dot per item deadline, a diamond per milestone."""
-    left, right, axis = 10, WIDTH - 10, 90
+    left, right = 18, WIDTH - 18
+    most_on_a_day = max(Counter(e.on for e in events).values(), default=1)
+    axis = 24 + 12 * most_on_a_day  # room for the day with the most deadlines
     scale = (right - left) / days
     parts = [f'<line x1="{left}" y1="{axis}" x2="{right}" y2="{axis}" stroke="#57606a"/>']
     for offset in range(0, days + 1, 7):
-        day = today + timedelta(days=offset)
         x = left + offset * scale
         parts.append(
             f'<line x1="{x:.1f}" y1="{axis - 4}" x2="{x:.1f}" y2="{axis + 4}" stroke="#57606a"/>'
-            f'<text x="{x:.1f}" y="{axis + 20}" text-anchor="middle" class="legend">'
-            f"{day.strftime('%m-%d')}</text>"
         )
+        if offset % 14 == 0:  # a date every other week: room for each
+            parts.append(
+                f'<text x="{x:.1f}" y="{axis + 20}" text-anchor="middle" class="legend">'
+                f"{(today + timedelta(days=offset)).strftime('%m-%d')}</text>"
+            )
     stacked: dict[date, int] = {}
     for event in events:
         level = stacked.get(event.on, 0)

@@ -5,13 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from babel.lists import format_list
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import Float, and_, case, cast, func, select
 from sqlalchemy.orm import joinedload
 
 from ..clock import office_zone
 from ..extensions import db
-from ..items.rules import OPEN, Light, area_light, light_sql
+from ..i18n import local_name
+from ..items.rules import (
+    OPEN,
+    Light,
+    area_light,
+    due_soon_sql,
+    last_update_sql,
+    light_sql,
+    stale_sql,
+)
 from ..models import (
     ActionItem,
     City,
@@ -21,20 +32,26 @@ from ..models import (
     Status,
     StatusUpdate,
 )
+from ..reminders.policy import ReminderPolicy
 
-STALE_DAYS = 14
 UPDATED_DAYS = 30
 
 
 @dataclass
 class BoardRow:
+    """A board's figures for one group of items (a city, a department, a directive). Sums
+    and counts, so that rows add up exactly (`total_row`); averages are derived."""
+
     key: int | None
     name: str
+    note: str = ""  # what the figures include, or belong to: shown after the name
     counts: dict[Status, int] = field(default_factory=dict)
-    completion: float = 0.0
-    completion_week_ago: float = 0.0
-    # The completion now of the items that existed a week ago: the change compares like with like.
-    completion_now_of_then: float = 0.0
+    counted: int = 0  # the items completion counts (all but the cancelled)
+    completion_sum: float = 0.0
+    existed: int = 0  # of those, the items that existed a week ago
+    completion_then_sum: float = 0.0  # their completion a week ago
+    # Their completion now: the change compares like with like.
+    completion_now_of_then_sum: float = 0.0
     overdue: int = 0
     amber: int = 0
     due_soon: int = 0
@@ -48,9 +65,24 @@ class BoardRow:
         return sum(self.counts.values())
 
     @property
+    def completion(self) -> float:
+        return self.completion_sum / self.counted if self.counted else 0.0
+
+    @property
+    def completion_week_ago(self) -> float:
+        return self.completion_then_sum / self.existed if self.existed else 0.0
+
+    @property
     def change(self) -> float:
         """Percentage points gained since a week ago, by the items that existed then."""
-        return self.completion_now_of_then - self.completion_week_ago
+        if not self.existed:
+            return 0.0
+        return (self.completion_now_of_then_sum - self.completion_then_sum) / self.existed
+
+    @property
+    def label(self) -> str:
+        """The name with its note, where there is no room to set the note apart."""
+        return f"{self.name} ({self.note})" if self.note else self.name
 
     @property
     def updated_share(self) -> float:
@@ -103,77 +135,52 @@ def _progress_as_of(moment: datetime):
     )
 
 
-def board(scope, group_column, today: date, amber_days: int, *more_columns) -> dict:
+def board(
+    scope, group_column, today: date, amber_days: int, policy: ReminderPolicy, *more_columns
+) -> dict:
     """The board's numbers per value of `group_column` (a city or department id), or per
     tuple of values with `more_columns`, for the items matching `scope`. Cancelled items
-    count in the status totals only."""
+    count in the status totals only. Overdue and amber follow the light (`amber_days`), due
+    soon and stale the rules beside it (`policy` gives the stale days)."""
     now_shares, then_shares = _milestone_shares(None), _milestone_shares(today - timedelta(7))
     week_ago = start_of(today - timedelta(days=7))
-    last_update = (
-        select(StatusUpdate.item_id, func.max(StatusUpdate.created_at).label("at"))
-        .group_by(StatusUpdate.item_id)
-        .subquery()
-    )
     light = light_sql(today, amber_days)
     is_open = ActionItem.status.in_(OPEN)
     counted = ActionItem.status != Status.CANCELLED
-    existed = ActionItem.created_at < week_ago
-    quiet_since = func.coalesce(last_update.c.at, ActionItem.created_at)
-    status_columns = [
-        func.sum(case((ActionItem.status == s, 1), else_=0)).label(f"n_{s}") for s in Status
-    ]
+    existed = and_(counted, ActionItem.created_at < week_ago)
+
+    def number(condition):
+        return func.sum(case((condition, 1), else_=0))
+
+    def total(condition, value):
+        return func.coalesce(func.sum(case((condition, value), else_=0.0)), 0.0)
+
+    completion_now = _completion(now_shares, ActionItem.progress)
+    status_columns = [number(ActionItem.status == s).label(f"n_{s}") for s in Status]
     rows = db.session.execute(
         select(
             group_column.label("key"),
             *(column.label(f"key{n}") for n, column in enumerate(more_columns, start=1)),
             *status_columns,
-            func.avg(case((counted, _completion(now_shares, ActionItem.progress)))).label(
-                "completion"
-            ),
-            func.avg(
-                case(
-                    (
-                        and_(counted, existed),
-                        _completion(then_shares, func.coalesce(_progress_as_of(week_ago), 0)),
-                    )
-                )
-            ).label("completion_then"),
-            func.avg(
-                case((and_(counted, existed), _completion(now_shares, ActionItem.progress)))
-            ).label("completion_now_of_then"),
-            func.sum(case((and_(is_open, light == "red"), 1), else_=0)).label("overdue"),
-            func.sum(case((and_(is_open, light == "amber"), 1), else_=0)).label("amber"),
-            func.sum(
-                case(
-                    (
-                        and_(
-                            is_open,
-                            ActionItem.due_on >= today,
-                            ActionItem.due_on <= today + timedelta(days=7),
-                        ),
-                        1,
-                    ),
-                    else_=0,
-                )
-            ).label("due_soon"),
-            func.sum(
-                case(
-                    (and_(is_open, quiet_since < start_of(today - timedelta(STALE_DAYS))), 1),
-                    else_=0,
-                )
-            ).label("stale"),
-            func.sum(case((is_open, 1), else_=0)).label("open"),
-            func.sum(
-                case(
-                    (and_(is_open, quiet_since >= start_of(today - timedelta(UPDATED_DAYS))), 1),
-                    else_=0,
-                )
+            number(counted).label("counted"),
+            total(counted, completion_now).label("completion_sum"),
+            number(existed).label("existed"),
+            total(
+                existed, _completion(then_shares, func.coalesce(_progress_as_of(week_ago), 0))
+            ).label("completion_then_sum"),
+            total(existed, completion_now).label("completion_now_of_then_sum"),
+            number(and_(is_open, light == "red")).label("overdue"),
+            number(and_(is_open, light == "amber")).label("amber"),
+            number(due_soon_sql(today, amber_days)).label("due_soon"),
+            number(stale_sql(today, policy)).label("stale"),
+            number(is_open).label("open"),
+            number(
+                and_(is_open, last_update_sql() >= start_of(today - timedelta(UPDATED_DAYS)))
             ).label("updated"),
         )
         .select_from(ActionItem)
         .outerjoin(now_shares, now_shares.c.item_id == ActionItem.id)
         .outerjoin(then_shares, then_shares.c.item_id == ActionItem.id)
-        .outerjoin(last_update, last_update.c.item_id == ActionItem.id)
         .where(scope)
         .group_by(group_column, *more_columns)
     ).all()
@@ -185,9 +192,11 @@ def board(scope, group_column, today: date, amber_days: int, *more_columns) -> d
             key=key,
             name="",
             counts={s: int(getattr(row, f"n_{s}") or 0) for s in Status},
-            completion=float(row.completion or 0),
-            completion_week_ago=float(row.completion_then or 0),
-            completion_now_of_then=float(row.completion_now_of_then or 0),
+            counted=int(row.counted or 0),
+            completion_sum=float(row.completion_sum or 0),
+            existed=int(row.existed or 0),
+            completion_then_sum=float(row.completion_then_sum or 0),
+            completion_now_of_then_sum=float(row.completion_now_of_then_sum or 0),
             overdue=int(row.overdue or 0),
             amber=int(row.amber or 0),
             due_soon=int(row.due_soon or 0),
@@ -198,42 +207,67 @@ def board(scope, group_column, today: date, amber_days: int, *more_columns) -> d
     return result
 
 
-def total_row(rows: list[BoardRow], name: str) -> BoardRow:
-    """Sums of the rows; completion weighted by the items counted in each row."""
-    total = BoardRow(key=None, name=name)
-    weights = 0
-    weights_then = 0
+SUMMED = (
+    "counted",
+    "completion_sum",
+    "existed",
+    "completion_then_sum",
+    "completion_now_of_then_sum",
+    "overdue",
+    "amber",
+    "due_soon",
+    "stale",
+    "open",
+    "updated_recently",
+)
+
+
+def total_row(rows: list[BoardRow], name: str, key=None) -> BoardRow:
+    """The rows added up: the figures of all their items together."""
+    total = BoardRow(key=key, name=name)
     for row in rows:
-        counted = row.total - row.counts.get(Status.CANCELLED, 0)
         for status, n in row.counts.items():
             total.counts[status] = total.counts.get(status, 0) + n
-        total.completion += row.completion * counted
-        total.completion_week_ago += row.completion_week_ago * counted
-        total.completion_now_of_then += row.completion_now_of_then * counted
-        weights += counted
-        weights_then += counted
-        for attr in ("overdue", "amber", "due_soon", "stale", "open", "updated_recently"):
+        for attr in SUMMED:
             setattr(total, attr, getattr(total, attr) + getattr(row, attr))
-    if weights:
-        total.completion /= weights
-        total.completion_week_ago /= weights_then
-        total.completion_now_of_then /= weights_then
     return total
 
 
-def city_rows(cities: list[City], scope, today: date, amber_days: int) -> list[BoardRow]:
-    numbers = board(scope, ActionItem.city_id, today, amber_days)
+def city_rows(
+    cities: list[City], scope, today: date, amber_days: int, policy: ReminderPolicy
+) -> list[BoardRow]:
+    """One row per city, in the order given. A city's figures are its own items and those of
+    its sub-units among `cities`, the same on both boards and in the API; a sub-unit has its
+    own row as well, noted as under its parent."""
+    return _city_figures(cities, board(scope, ActionItem.city_id, today, amber_days, policy))
+
+
+def _city_figures(cities: list[City], own: dict[int, BoardRow]) -> list[BoardRow]:
+    """Rows for `cities` from each city's own figures (`own`, by city id): a city's row adds
+    its listed sub-units' figures to its own, in the same order on every page."""
+    listed = {c.id: c for c in cities}
     rows = []
     for city in cities:
-        row = numbers.get(city.id) or BoardRow(key=city.id, name=city.name)
-        row.name = city.name
+        units = [c for c in cities if c.parent_id == city.id]
+        parts = [own[c.id] for c in [city, *units] if c.id in own]
+        row = total_row(parts, local_name(city), key=city.id)
         row.extra["city"] = city
+        if units:
+            names = format_list([local_name(u) for u in units], locale=get_locale() or "en")
+            row.note = _("incl. %(units)s", units=names)
+            row.extra.update(units=units, unit_names=names)
+        parent = listed.get(city.parent_id)
+        if parent is not None:
+            row.note = _("under %(parent)s", parent=local_name(parent))
+            row.extra["parent"] = parent
         rows.append(row)
     return rows
 
 
-def department_rows(scope, today: date, amber_days: int, home: City) -> list[BoardRow]:
-    numbers = board(scope, ActionItem.department_id, today, amber_days)
+def department_rows(
+    scope, today: date, amber_days: int, policy: ReminderPolicy, home: City
+) -> list[BoardRow]:
+    numbers = board(scope, ActionItem.department_id, today, amber_days, policy)
     departments = {
         d.id: d
         for d in db.session.scalars(
@@ -247,17 +281,17 @@ def department_rows(scope, today: date, amber_days: int, home: City) -> list[Boa
         department = departments.get(key)
         if department is None:
             row.name = str(_("Not assigned yet"))
-        elif department.city_id == home.id:
-            row.name = department.name
         else:
-            row.name = f"{department.name} ({department.city.name})"
+            row.name = local_name(department)
+            if department.city_id != home.id:
+                row.note = local_name(department.city)
         row.extra["department"] = department
         rows.append(row)
-    return sorted(rows, key=lambda r: r.name)
+    return sorted(rows, key=lambda r: (r.name, r.note))
 
 
-def directive_rows(scope, today: date, amber_days: int) -> list[BoardRow]:
-    numbers = board(scope, ActionItem.directive_id, today, amber_days)
+def directive_rows(scope, today: date, amber_days: int, policy: ReminderPolicy) -> list[BoardRow]:
+    numbers = board(scope, ActionItem.directive_id, today, amber_days, policy)
     directives = {
         d.id: d
         for d in db.session.scalars(
@@ -275,10 +309,11 @@ def directive_rows(scope, today: date, amber_days: int) -> list[BoardRow]:
 
 
 def shared_directives(
-    scope, today: date, amber_days: int
+    cities: list[City], scope, today: date, amber_days: int, policy: ReminderPolicy
 ) -> list[tuple[Directive, list[BoardRow]]]:
-    """Directives tracked in more than one city, with each city's numbers side by side."""
-    pairs = (
+    """Directives tracked in more than one city, with each city's numbers side by side,
+    figured as in `city_rows`."""
+    shared = (
         db.session.execute(
             select(ActionItem.directive_id)
             .where(scope)
@@ -288,71 +323,44 @@ def shared_directives(
         .scalars()
         .all()
     )
-    if not pairs:
+    if not shared:
         return []
     numbers = board(
-        and_(scope, ActionItem.directive_id.in_(pairs)),
+        and_(scope, ActionItem.directive_id.in_(shared)),
         ActionItem.directive_id,
         today,
         amber_days,
+        policy,
         ActionItem.city_id,
     )
     directives = {
-        d.id: d for d in db.session.scalars(select(Directive).where(Directive.id.in_(pairs)))
+        d.id: d for d in db.session.scalars(select(Directive).where(Directive.id.in_(shared)))
     }
-    cities = {c.id: c for c in db.session.scalars(select(City))}
     result = []
-    for directive_id in pairs:
-        rows = []
-        for (row_directive, city_id), row in sorted(numbers.items()):
-            if row_directive == directive_id:
-                city = cities[city_id]
-                row.name = city.name
-                row.extra["city"] = city
-                rows.append(row)
+    for directive_id in shared:
+        own = {city_id: row for (d, city_id), row in numbers.items() if d == directive_id}
+        rows = [row for row in _city_figures(cities, own) if row.total]
         result.append((directives[directive_id], rows))
     return result
 
 
-def item_lists(scope, today: date, amber_days: int) -> dict[str, list[ActionItem]]:
-    """The overdue, due-soon and stale items with their owners; deadlines and milestones of
-    the next 90 days."""
+def item_lists(
+    scope, today: date, amber_days: int, policy: ReminderPolicy
+) -> dict[str, list[ActionItem]]:
+    """The overdue, due-soon and stale items with their owners."""
     light = light_sql(today, amber_days)
-    last_update = (
-        select(StatusUpdate.item_id, func.max(StatusUpdate.created_at).label("at"))
-        .group_by(StatusUpdate.item_id)
-        .subquery()
-    )
     base = (
         select(ActionItem)
         .options(joinedload(ActionItem.responsible), joinedload(ActionItem.department))
         .where(scope, ActionItem.status.in_(OPEN))
+        .order_by(ActionItem.due_on, ActionItem.id)
     )
-    soon = today + timedelta(days=7)
-    return {
-        "overdue": db.session.scalars(
-            base.where(light == "red").order_by(ActionItem.due_on, ActionItem.id)
-        )
-        .unique()
-        .all(),
-        "due_soon": db.session.scalars(
-            base.where(ActionItem.due_on >= today, ActionItem.due_on <= soon).order_by(
-                ActionItem.due_on, ActionItem.id
-            )
-        )
-        .unique()
-        .all(),
-        "stale": db.session.scalars(
-            base.outerjoin(last_update, last_update.c.item_id == ActionItem.id)
-            .where(
-                func.coalesce(last_update.c.at, ActionItem.created_at)
-                < start_of(today - timedelta(STALE_DAYS))
-            )
-            .order_by(ActionItem.due_on, ActionItem.id)
-        )
-        .unique()
-        .all(),
+    lists = {
+        "overdue": base.where(light == "red"),
+        "due_soon": base.where(due_soon_sql(today, amber_days)),
+        "stale": base.where(stale_sql(today, policy)),
     }
+    return {key: db.session.scalars(query).unique().all() for key, query in lists.items()}
 
 
 @dataclass

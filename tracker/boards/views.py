@@ -11,7 +11,9 @@ from ..access import city_scope_ids, require_supervisor, visible_items
 from ..clock import office_today
 from ..extensions import db
 from ..models import ActionItem, City, Role
+from ..reminders.policy import current_policy
 from . import charts, queries
+from .queries import BoardRow
 
 bp = Blueprint("boards", __name__)
 
@@ -29,7 +31,8 @@ SORTS = {
 @bp.before_request
 @login_required
 def _supervisors_only() -> None:
-    require_supervisor(current_user)
+    if current_user.is_authenticated:  # login_required lets OPTIONS through, signed in or not
+        require_supervisor(current_user)
 
 
 def _cities() -> list[City]:
@@ -48,53 +51,70 @@ def _cities() -> list[City]:
     return result
 
 
+def _sorted(rows: list[BoardRow], sort: str) -> list[BoardRow]:
+    """The rows by `sort` (as given for "name"), each sub-unit right under its city."""
+    key, reverse = SORTS[sort]
+    ordered = rows if sort == "name" else sorted(rows, key=key, reverse=reverse)
+    result = []
+    for row in ordered:
+        if "parent" not in row.extra:
+            result.append(row)
+            result += [r for r in ordered if r.extra.get("parent") is row.extra["city"]]
+    return result
+
+
 @bp.get("/boards")
 def index():
     """Every city in scope side by side: status, completion, what is late and stale."""
     today = office_today()
     amber_days = current_app.config["TRACKER_AMBER_DAYS"]
+    policy = current_policy()
     cities = _cities()
     scope = visible_items(current_user)
-    rows = queries.city_rows(cities, scope, today, amber_days)
     sort = request.args.get("sort", "name")
-    key, reverse = SORTS.get(sort, SORTS["name"])
-    if sort != "name":
-        rows = sorted(rows, key=key, reverse=reverse)
-    total = queries.total_row(rows, _("All cities"))
+    sort = sort if sort in SORTS else "name"
+    rows = _sorted(queries.city_rows(cities, scope, today, amber_days, policy), sort)
+    # Each city's figures include its sub-units: the total adds the cities at the top only.
+    total = queries.total_row([r for r in rows if "parent" not in r.extra], _("All cities"))
     return render_template(
         "boards/index.html",
         rows=rows,
         total=total,
-        sort=sort if sort in SORTS else "name",
+        sort=sort,
         chart=charts.status_bars(rows, _("Items by status per city"), "cities"),
         trend=charts.completion_line(
             queries.completion_history(scope, today), _("Average completion per week"), "trend"
         ),
-        shared=queries.shared_directives(scope, today, amber_days),
+        shared=queries.shared_directives(cities, scope, today, amber_days, policy),
         today=today,
+        amber_days=amber_days,
+        stale_after=policy.stale_after,
     )
 
 
 @bp.get("/boards/<slug>")
 def city(slug: str):
-    """One city and its sub-units: departments, directives, late and stale items, the
-    coming deadlines."""
-    city = db.session.scalar(select(City).where(City.slug == slug))
-    if city is None or city not in _cities():
+    """One city with its sub-units (its figures include theirs, as on /boards): departments,
+    directives, late and stale items, the coming deadlines."""
+    cities = _cities()
+    city = next((c for c in cities if c.slug == slug), None)
+    if city is None:
         abort(404)
     today = office_today()
     amber_days = current_app.config["TRACKER_AMBER_DAYS"]
-    sub_units = [c.id for c in city.sub_units]
-    scope = visible_items(current_user) & ActionItem.city_id.in_([city.id, *sub_units])
-    departments = queries.department_rows(scope, today, amber_days, city)
+    policy = current_policy()
+    units = [c for c in cities if c.parent_id == city.id]
+    scope = visible_items(current_user) & ActionItem.city_id.in_([city.id, *(u.id for u in units)])
+    total = queries.city_rows([city, *units], scope, today, amber_days, policy)[0]
+    departments = queries.department_rows(scope, today, amber_days, policy, city)
     events = queries.timeline(scope, today)
     return render_template(
         "boards/city.html",
         city=city,
-        total=queries.total_row(departments, city.name),
+        total=total,
         departments=departments,
-        directives=queries.directive_rows(scope, today, amber_days),
-        lists=queries.item_lists(scope, today, amber_days),
+        directives=queries.directive_rows(scope, today, amber_days, policy),
+        lists=queries.item_lists(scope, today, amber_days, policy),
         updates=queries.recent_updates(scope),
         events=events,
         chart=charts.status_bars(departments, _("Items by status per department"), "departments"),
@@ -105,4 +125,6 @@ def city(slug: str):
             events, today, _("Deadlines in the next 90 days"), "timeline"
         ),
         today=today,
+        amber_days=amber_days,
+        stale_after=policy.stale_after,
     )

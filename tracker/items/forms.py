@@ -5,7 +5,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -18,6 +17,9 @@ from wtforms import (
     URLField,
 )
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
+
+from ..inputs import INT_MAX, DateField, optional_int
 
 
 class VersionedForm(FlaskForm):
@@ -28,10 +30,6 @@ class VersionedForm(FlaskForm):
             return int(self.version.data)
         except (TypeError, ValueError):
             return None
-
-
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 class ReportForm(VersionedForm):
@@ -53,7 +51,7 @@ class ReportForm(VersionedForm):
         ],
     )
     evidence_file = FileField(_l("Evidence file"))
-    milestone = SelectField(_l("Milestone reached"), coerce=_optional_int, validate_choice=False)
+    milestone = SelectField(_l("Milestone reached"), coerce=optional_int, validate_choice=False)
 
 
 class VerifyForm(VersionedForm):
@@ -74,7 +72,9 @@ class AssignForm(VersionedForm):
 
 class MilestoneForm(Form):
     # Not "id": FormField.id would shadow it.
-    milestone_id = HiddenField()
+    milestone_id = IntegerField(
+        widget=HiddenInput(), validators=[Optional(), NumberRange(1, INT_MAX)]
+    )
     title = StringField(_l("Milestone"), validators=[Optional(), Length(max=300)])
     due_on = DateField(_l("Due"), validators=[Optional()])
     weight = IntegerField(_l("Weight"), default=1, validators=[Optional(), NumberRange(1, 100)])
@@ -98,8 +98,8 @@ class ItemFilterForm(Form):
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=200)])
     city = SelectField(_l("City"), validate_choice=False)
-    department = SelectField(_l("Department"), coerce=_optional_int, validate_choice=False)
-    responsible = SelectField(_l("Responsible"), coerce=_optional_int, validate_choice=False)
+    department = SelectField(_l("Department"), coerce=optional_int, validate_choice=False)
+    responsible = SelectField(_l("Responsible"), coerce=optional_int, validate_choice=False)
     status = SelectMultipleField(_l("Status"), validate_choice=False)
     light = SelectMultipleField(_l("Light"), validate_choice=False)
     due_from = DateField(_l("Due from"), validators=[Optional()])

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from ..access import related_city_ids
 from ..clock import office_today
 from ..extensions import db
+from ..inputs import bounded_int
 from ..labels import STATUS_LABELS
 from ..models import ActionItem, City, Department, Directive, Role, Status, User
 from .exports import items_csv
@@ -34,7 +35,7 @@ def _amber_days() -> int:
 def index():
     """All items I may see, filtered, sorted and paged; the filter lives in the URL."""
     form, wanted = _filter_form()
-    page_number = request.args.get("page", 1, type=int)
+    page_number = request.args.get("page", 1, type=bounded_int)
     listing = item_list(_user(), wanted, page_number, office_today(), _amber_days())
     args = {k: v for k, v in request.args.items(multi=True) if k != "page"}
     return render_template(

@@ -1,18 +1,25 @@
 """The rules of an item's life, each written once: who may move an item from which status to
-which, what that move requires, and the traffic light that dates and progress give it."""
+which, what that move requires, the traffic light that dates and progress give it, and what
+counts as due soon, stale and its last update."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import Date, Integer, and_, case, literal
+from sqlalchemy import Date, Integer, and_, case, func, literal, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from ..models import ActionItem, Role, Status
+from ..clock import office_zone
+from ..models import ActionItem, Role, Status, StatusUpdate
+from ..workdays import count_days
+
+if TYPE_CHECKING:
+    from ..reminders.policy import ReminderPolicy
 
 S = Status
 OPEN = frozenset({S.NOT_STARTED, S.IN_PROGRESS, S.AT_RISK, S.BLOCKED})
@@ -189,3 +196,53 @@ def area_light(open_items: int, red: int, amber: int) -> Light:
             str(_l("%(red)d overdue, %(amber)d due soon or behind", red=red, amber=amber)),
         )
     return Light("green", str(_l("On track")))
+
+
+# What a supervisor watches beside the light, each written once for the boards, the weekly
+# digest and reminder planning. "Due soon" is the light's amber by date: due within
+# TRACKER_AMBER_DAYS. "Stale" takes `stale_after` from the reminder policy admins edit on
+# /admin/policy, and counts days as that policy does (calendar or working days).
+
+
+def last_update_sql():
+    """When an item last moved: its latest status update, else its creation (a correlated
+    subquery, for any query over items)."""
+    latest = (
+        select(func.max(StatusUpdate.created_at))
+        .where(StatusUpdate.item_id == ActionItem.id)
+        .correlate(ActionItem)
+        .scalar_subquery()
+    )
+    return func.coalesce(latest, ActionItem.created_at)
+
+
+def due_soon_sql(today: date, amber_days: int):
+    """Open and due from today to `amber_days` ahead, the days that turn the light amber."""
+    return and_(
+        ActionItem.status.in_(OPEN),
+        ActionItem.due_on >= literal(today, Date),
+        ActionItem.due_on <= literal(today + timedelta(days=amber_days), Date),
+    )
+
+
+def is_stale(last_update_on: date, today: date, policy: ReminderPolicy) -> bool:
+    """An open item is stale on `today` when its last update (office day) is `stale_after`
+    days ago or more, days counted as the policy counts them."""
+    quiet = count_days(last_update_on, today, working=policy.working_days)
+    return quiet >= policy.stale_after
+
+
+def stale_cutoff(today: date, policy: ReminderPolicy) -> date:
+    """The latest day an item's last update may fall on for it to be stale on `today`."""
+    day = today - timedelta(days=policy.stale_after)
+    while not is_stale(day, today, policy):  # working days: further back past days off
+        day -= timedelta(days=1)
+    return day
+
+
+def stale_sql(today: date, policy: ReminderPolicy):
+    """`is_stale` as SQL: open items not updated since the end of `stale_cutoff`."""
+    end_of_cutoff = datetime.combine(
+        stale_cutoff(today, policy) + timedelta(days=1), time(0), office_zone()
+    )
+    return and_(ActionItem.status.in_(OPEN), last_update_sql() < end_of_cutoff)

@@ -4,7 +4,6 @@ request commits. A change based on an outdated version raises Conflict instead o
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,6 +14,7 @@ from werkzeug.datastructures import FileStorage
 
 from .. import audit
 from ..extensions import db
+from ..inputs import clean_filename
 from ..labels import STATUS_LABELS
 from ..models import (
     ActionItem,
@@ -33,7 +33,6 @@ from .rules import OPEN, transition
 
 __all__ = ["Conflict", "Invalid", "Report"]
 
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 EVIDENCE_TYPES = frozenset(
     "pdf png jpg jpeg gif webp doc docx xls xlsx ppt pptx odt ods odp txt csv zip".split()
 )
@@ -332,14 +331,8 @@ def _evidence_file(upload: FileStorage) -> tuple[EvidenceFile, str]:
 
 
 def evidence_name(upload: FileStorage) -> str:
-    """The name to offer on download: the uploaded name without folders or control
-    characters (NUL included), at most 255 characters with its type kept."""
-    raw = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = _CONTROL_CHARACTERS.sub("", raw).strip() or "evidence"
-    if len(name) > 255:
-        stem, dot, suffix = name.rpartition(".")
-        name = f"{stem[: 254 - len(suffix)]}.{suffix}" if dot and len(suffix) < 16 else name[:255]
-    return name
+    """The name to offer on download (see `clean_filename`)."""
+    return clean_filename(upload.filename, "evidence")
 
 
 def _check_evidence_file(upload: FileStorage, errors: dict[str, str]) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from ..access import visible_items
 from ..clock import office_zone
 from ..extensions import db
-from ..items.rules import OPEN
+from ..items.rules import OPEN, stale_sql
 from ..mail import compose, external_url, sender_domain
 from ..models import (
     ActionItem,
@@ -22,8 +22,8 @@ from ..models import (
     Reminder,
     ReminderLine,
     Status,
-    StatusUpdate,
 )
+from .policy import current_policy
 
 
 def message_id(reminder: Reminder) -> str:
@@ -108,16 +108,9 @@ def compose_digest(reminder: Reminder, now: datetime) -> EmailMessage:
         .order_by(ActionItem.due_on)
         .limit(5)
     ).all()
-    last_update = (
-        select(StatusUpdate.item_id, func.max(StatusUpdate.created_at).label("at"))
-        .group_by(StatusUpdate.item_id)
-        .subquery()
-    )
-    stale_before = now - timedelta(days=14)
+    policy = current_policy()
     stale = db.session.scalars(
-        open_items.outerjoin(last_update, last_update.c.item_id == ActionItem.id)
-        .where(func.coalesce(last_update.c.at, ActionItem.created_at) < stale_before)
-        .order_by(ActionItem.due_on)
+        open_items.where(stale_sql(today, policy)).order_by(ActionItem.due_on, ActionItem.id)
     ).all()
     links = {
         item.id: external_url("items.detail", item_id=item.id)
@@ -137,6 +130,7 @@ def compose_digest(reminder: Reminder, now: datetime) -> EmailMessage:
         turned_red=turned_red,
         most_overdue=most_overdue,
         stale=stale,
+        stale_after=policy.stale_after,
         links=links,
         today=today,
     )

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..clock import office_zone
 from ..database import insert_ignoring_duplicates
 from ..extensions import db
-from ..items.rules import OPEN
+from ..items.rules import OPEN, last_update_sql
 from ..models import (
     ActionItem,
     City,
@@ -28,7 +28,6 @@ from ..models import (
     ReminderLine,
     ReminderState,
     Role,
-    StatusUpdate,
     User,
     utcnow,
 )
@@ -122,12 +121,19 @@ def plan_due(now: datetime, *, dry_run: bool = False) -> Plan:
                         owner=item.responsible,
                     )
                 )
+    # One digest per recipient and run: the latest week's, also after a long pause.
     digests = [
-        (u, day - timedelta(days=day.weekday()))
+        (u, weeks[-1])
         for u in users
         if u.role != Role.STAFF and u.receives_digest
-        for day in days.get(u.id, [])
-        if day.weekday() == policy.digest_weekday
+        for weeks in [
+            [
+                day - timedelta(days=day.weekday())
+                for day in days.get(u.id, [])
+                if day.weekday() == policy.digest_weekday
+            ]
+        ]
+        if weeks
     ]
     plan = Plan(lines, digests)
     if not dry_run:
@@ -171,18 +177,16 @@ def _route(user: User, day: date, by_id: dict[int, User], *, required: bool) -> 
 
 
 def _last_update_days(items: list[ActionItem]) -> dict[int, date]:
-    """The day of each item's last status update (its creation if none), office time."""
+    """The office day of each item's last update (`last_update_sql`, as boards count it)."""
     zone = office_zone()
     latest = dict(
         db.session.execute(
-            select(StatusUpdate.item_id, func.max(StatusUpdate.created_at))
-            .where(StatusUpdate.item_id.in_([i.id for i in items]))
-            .group_by(StatusUpdate.item_id)
+            select(ActionItem.id, last_update_sql()).where(ActionItem.id.in_([i.id for i in items]))
         ).all()
     )
     result = {}
     for item in items:
-        moment = latest.get(item.id) or item.created_at
+        moment = latest[item.id]
         if moment.tzinfo is None:  # SQLite returns aggregates without the column's type
             moment = moment.replace(tzinfo=ZoneInfo("UTC"))
         result[item.id] = moment.astimezone(zone).date()

@@ -8,22 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from functools import lru_cache
 
-import chinese_calendar
-
+from ..items.rules import is_stale
 from ..models import LineReason
+from ..workdays import count_days, is_workday
 from .policy import ReminderPolicy
-
-
-@lru_cache(maxsize=4096)
-def is_workday(day: date) -> bool:
-    """A working day of mainland China: official holidays are off, make-up days (调休) on.
-    Beyond the years the calendar package knows, Monday to Friday."""
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        return day.weekday() < 5
 
 
 def is_open(day: date, policy: ReminderPolicy) -> bool:
@@ -32,13 +21,8 @@ def is_open(day: date, policy: ReminderPolicy) -> bool:
 
 
 def count(start: date, end: date, policy: ReminderPolicy) -> int:
-    """Days from `start` to `end` (negative if `end` is earlier): calendar days, or the
-    working days after the earlier date up to and including the later one."""
-    if not policy.working_days:
-        return (end - start).days
-    low, high = min(start, end), max(start, end)
-    working = sum(1 for n in range(1, (high - low).days + 1) if is_workday(low + timedelta(n)))
-    return working if end >= start else -working
+    """Days from `start` to `end` (negative if `end` is earlier), as the policy counts them."""
+    return count_days(start, end, working=policy.working_days)
 
 
 def window(last_planned: date | None, today: date, longest: int) -> list[date]:
@@ -84,11 +68,11 @@ def escalates(due: date, days: Sequence[date], policy: ReminderPolicy) -> bool:
 
 
 def stale(last_update: date, days: Sequence[date], policy: ReminderPolicy) -> bool:
-    """For owners: no update for `stale_after` days, asked again every `stale_every` days."""
+    """For owners: the day their item turns stale (`is_stale`, the boards' rule too), and
+    again every `stale_every` days while it stays so."""
     for day in days:
-        if not is_open(day, policy):
+        if not is_open(day, policy) or not is_stale(last_update, day, policy):
             continue
-        quiet = count(last_update, day, policy) - policy.stale_after
-        if quiet >= 0 and quiet % policy.stale_every == 0:
+        if (count(last_update, day, policy) - policy.stale_after) % policy.stale_every == 0:
             return True
     return False

@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
-    DateField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -12,9 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
+from ..inputs import DateField, optional_int
 
 
 class NewSpeechForm(FlaskForm):
@@ -34,7 +31,7 @@ class SpeechCityForm(FlaskForm):
 class DirectiveForm(FlaskForm):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
     due_on = DateField(_l("Suggested due date"), validators=[Optional()])
-    split_at = SelectField(_l("Split before"), coerce=_optional_int, validate_choice=False)
+    split_at = SelectField(_l("Split before"), coerce=optional_int, validate_choice=False)
 
 
 class AssignForm(FlaskForm):

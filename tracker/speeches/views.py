@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..access import city_scope_ids, require_supervisor
 from ..extensions import db
 from ..i18n import local_name
+from ..inputs import clean_filename
 from ..items.queries import assignable
 from ..models import ActionItem, City, Department, Directive, DirectiveState, Role, Speech, User
 from ..validation import Invalid
@@ -87,7 +88,7 @@ def new():
                 delivered_on=form.delivered_on.data,
                 title=form.title.data or None,
                 outlet=form.outlet.data or None,
-                source_name=upload.filename if upload and upload.filename else None,
+                source_name=clean_filename(upload.filename) if upload and upload.filename else None,
                 actor=user,
                 draft=True,
             )

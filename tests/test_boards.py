@@ -490,3 +490,14 @@ def test_stale_counts_working_days_when_the_policy_does(client, login_as):
     login_as("other_supervisor")
     index = client.get("/boards").get_data(as_text=True)
     assert _metrics(index)["jiaxing"]["stale"] == str(wanted)
+
+
+def test_the_csv_export_takes_every_filter_of_the_list(client, login_as):
+    """The same filters as /items, the light included (it was a 500), the same items."""
+    login_as("supervisor")
+    query = "light=red&light=amber&status=in_progress&status=at_risk&sort=-due&q=a"
+    listed = client.get(f"/items?{query}").get_data(as_text=True)
+    response = client.get(f"/items.csv?{query}")
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows and all(f'href="/items/{r["id"]}"' in listed for r in rows)

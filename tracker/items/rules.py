@@ -168,6 +168,14 @@ class days_between(FunctionElement):
     inherit_cache = True
 
 
+@compiles(days_between)
+def _days_between_default(element, compiler, **kw):
+    """For the generic compiler SQLAlchemy uses to name parts of a statement (a LIMIT with a
+    joined eager load, as the CSV export makes); real statements use the dialect's below."""
+    later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"({later} - {earlier})"
+
+
 @compiles(days_between, "sqlite")
 def _days_between_sqlite(element, compiler, **kw):
     later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)

@@ -402,3 +402,11 @@ def test_a_note_or_evidence_on_a_submitted_item_keeps_it_submitted(client, login
     assert _report(client, item, **data).status_code == 302
     assert _item(AWAITING).status == Status.AWAITING_VERIFICATION
     assert AWAITING in client.get("/my").get_data(as_text=True)  # still in the queue
+
+
+def test_co_owners_are_chosen_with_checkboxes_not_ctrl_click(client, login_as):
+    login_as("supervisor")
+    item = _item(OVERDUE)
+    html = client.get(f"/items/{item.id}/assign").get_data(as_text=True)
+    assert '<input type="checkbox" name="co_owners"' in html and "multiple" not in html
+    assert "Ctrl" not in html

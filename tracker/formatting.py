@@ -16,6 +16,8 @@ from .labels import (
     STATE_LABELS,
     STATUS_LABELS,
     action_label,
+    audit_details,
+    role_label,
 )
 from .models import DirectiveState, LineReason, Priority, ReminderKind, ReminderState, Status
 
@@ -41,6 +43,8 @@ FILTERS = {
     "status_label": lambda status: STATUS_LABELS[Status(status)],
     "priority_label": lambda priority: PRIORITY_LABELS[Priority(priority)],
     "action_label": action_label,
+    "role_label": role_label,
+    "audit_details": audit_details,
     "directive_state_label": lambda state: DIRECTIVE_STATE_LABELS[DirectiveState(state)],
     "reason_label": lambda reason: REASON_LABELS[LineReason(reason)],
     "state_label": lambda state: STATE_LABELS[ReminderState(state)],

@@ -1,8 +1,16 @@
 """Translatable names of the status vocabulary, for pages and emails."""
 
+import json
+
 from flask_babel import lazy_gettext as _l
 
-from .models import DirectiveState, LineReason, ReminderKind, ReminderState, Status
+from .models import DirectiveState, LineReason, ReminderKind, ReminderState, Role, Status
+
+ROLE_LABELS = {
+    Role.STAFF: _l("Staff"),
+    Role.SUPERVISOR: _l("Supervisor"),
+    Role.ADMIN: _l("Admin"),
+}
 
 STATUS_LABELS = {
     Status.NOT_STARTED: _l("Not started"),
@@ -25,6 +33,38 @@ ACTION_LABELS = {
     "item.cancelled": _l("Cancelled"),
     "item.assigned": _l("Assigned"),
     "item.scheduled": _l("Changed title, dates or milestones"),
+    "auth.login": _l("Signed in"),
+    "auth.logout": _l("Signed out"),
+    "auth.login_failed": _l("Sign-in failed"),
+    "auth.login_throttled": _l("Sign-in attempts throttled"),
+    "auth.login_locked": _l("Account locked after failed sign-ins"),
+    "auth.reset_requested": _l("Password reset requested"),
+    "auth.reset_requested_unknown": _l("Password reset requested for an unknown email"),
+    "auth.password_reset": _l("Password reset"),
+    "auth.password_changed": _l("Password changed"),
+    "admin.user_created": _l("Created an account"),
+    "admin.user_updated": _l("Changed an account"),
+    "admin.user_activated": _l("Reactivated an account"),
+    "admin.user_deactivated": _l("Deactivated an account"),
+    "admin.city_created": _l("Added a city"),
+    "admin.department_created": _l("Added a department"),
+    "admin.policy_saved": _l("Changed the reminder rules"),
+    "api_token.issued": _l("Issued an API token"),
+    "api_token.revoked": _l("Revoked an API token"),
+    "user.created": _l("Account created from the seed plan"),
+    "user.calendar_issued": _l("Calendar link issued"),
+    "user.calendar_revoked": _l("Calendar link revoked"),
+    "user.reminder_settings": _l("Changed reminder settings"),
+    "reminder.retried": _l("Retried a reminder"),
+    "directive.accepted": _l("Accepted a directive"),
+    "directive.rejected": _l("Rejected a directive"),
+    "directive.split": _l("Split a directive"),
+    "directive.merged": _l("Merged directives"),
+    "directive.added": _l("Added a directive"),
+    "speech.imported": _l("Imported a speech"),
+    "speech.published": _l("Published a speech's items"),
+    "speech.city_changed": _l("Changed a speech's city"),
+    "speech.discarded": _l("Discarded a speech"),
 }
 
 
@@ -32,6 +72,29 @@ def action_label(action: str) -> str:
     """A readable name for an audit action; unknown ones show as recorded."""
     label = ACTION_LABELS.get(action)
     return str(label) if label is not None else action
+
+
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS[Role(role)])
+
+
+def _readable(value):
+    """Role and status codes inside audit details, in the reader's language."""
+    if isinstance(value, dict):
+        return {key: _readable(v) for key, v in value.items()}
+    if isinstance(value, list):
+        return [_readable(v) for v in value]
+    if isinstance(value, str):
+        if value in {str(r) for r in Role}:
+            return role_label(value)
+        if value in {str(s) for s in Status}:
+            return str(STATUS_LABELS[Status(value)])
+    return value
+
+
+def audit_details(details) -> str:
+    """An audit event's details as JSON that shows Chinese as Chinese, not \\uXXXX."""
+    return json.dumps(_readable(details or {}), ensure_ascii=False, sort_keys=True)
 
 
 REASON_LABELS = {

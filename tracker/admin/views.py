@@ -18,6 +18,7 @@ from ..auth import services as auth_services
 from ..auth.emails import password_email
 from ..clock import office_zone
 from ..extensions import db
+from ..i18n import local_name
 from ..inputs import bounded_int
 from ..mail import deliver
 from ..models import AuditEvent, City, Department, User
@@ -52,9 +53,11 @@ def _user_choices(form: UserForm) -> tuple[dict, dict]:
     departments = {
         d.id: d for d in db.session.scalars(select(Department).order_by(Department.name))
     }
-    form.city.choices = [(None, _("None (admins)"))] + [(c.id, c.name) for c in cities.values()]
+    form.city.choices = [(None, _("None (admins)"))] + [
+        (c.id, local_name(c)) for c in cities.values()
+    ]
     form.department.choices = [(None, _("None"))] + [
-        (d.id, f"{d.name} ({cities[d.city_id].name})") for d in departments.values()
+        (d.id, f"{local_name(d)} ({local_name(cities[d.city_id])})") for d in departments.values()
     ]
     return cities, departments
 
@@ -176,9 +179,9 @@ def places():
         ).unique()
     }  # noqa: E501
     city_form.parent.choices = [(None, _("None (a city)"))] + [
-        (c.id, c.name) for c in cities.values() if c.parent_id is None
+        (c.id, local_name(c)) for c in cities.values() if c.parent_id is None
     ]
-    department_form.city.choices = [(c.id, c.name) for c in cities.values()]
+    department_form.city.choices = [(c.id, local_name(c)) for c in cities.values()]
     status = 200
     submitted = request.form.get("what")
     form = (
@@ -254,6 +257,7 @@ def policy():
 def audit_log():
     """Every recorded action, newest first, filtered by action, person, record type, dates."""
     form = AuditFilterForm(request.args)
+    form.since.label.text = _("From date")  # "From" is the source column (来源)
     form.validate()
     query = select(AuditEvent).options(joinedload(AuditEvent.actor))
     if form.action.data:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from ..access import related_city_ids
 from ..clock import office_today
 from ..extensions import db
+from ..i18n import local_name
 from ..inputs import bounded_int
 from ..labels import STATUS_LABELS
 from ..models import ActionItem, City, Department, Directive, Role, Status, User
@@ -73,14 +74,14 @@ def _filter_form() -> tuple[ItemFilterForm, ItemFilter]:
     if user.role != Role.ADMIN:
         related = related_city_ids(user)
         cities = [c for c in cities if c.id in related]
-    form.city.choices = [("", _("All"))] + [(c.slug, c.name) for c in cities]
+    form.city.choices = [("", _("All"))] + [(c.slug, local_name(c)) for c in cities]
     city_ids = [c.id for c in cities]
     departments = db.session.scalars(
         select(Department).where(Department.city_id.in_(city_ids)).order_by(Department.name)
     ).all()
-    names = {c.id: c.name for c in cities}
+    names = {c.id: local_name(c) for c in cities}
     form.department.choices = [(None, _("All"))] + [
-        (d.id, f"{d.name} ({names[d.city_id]})") for d in departments
+        (d.id, f"{local_name(d)} ({names[d.city_id]})") for d in departments
     ]
     people = db.session.scalars(
         select(User).where(User.role == Role.STAFF, User.city_id.in_(city_ids)).order_by(User.name)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..access import visible_items
 from ..extensions import db
+from ..i18n import local_name
 from ..models import (
     ActionItem,
     AuditEvent,
@@ -289,9 +290,9 @@ def assignable(city_ids: list[int], form) -> tuple[dict[int, Department], dict[i
             .order_by(User.name)
         )
     }
-    form.department.choices = [(d.id, d.name) for d in departments.values()]
+    form.department.choices = [(d.id, local_name(d)) for d in departments.values()]
     form.responsible.choices = [
-        (u.id, f"{u.name} ({departments[u.department_id].name})") for u in staff.values()
+        (u.id, f"{u.name} ({local_name(departments[u.department_id])})") for u in staff.values()
     ]
     form.co_owners.choices = form.responsible.choices
     return departments, staff

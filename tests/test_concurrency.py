@@ -170,7 +170,7 @@ class Form:
 
 
 class FormParser(HTMLParser):
-    """The forms of a page: hidden and text inputs, selected and offered options."""
+    """The forms of a page: inputs, selected and offered options (select options, checkboxes)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -186,7 +186,12 @@ class FormParser(HTMLParser):
             self.forms.append(self._form)
         elif self._form is None:
             return
-        elif tag == "input" and name and attributes.get("type") not in ("checkbox", "radio"):
+        elif tag == "input" and name and attributes.get("type") in ("checkbox", "radio"):
+            value = attributes.get("value") or ""
+            self._form.options.setdefault(name, []).append(value)
+            if "checked" in attributes:
+                self._form.values.setdefault(name, []).append(value)
+        elif tag == "input" and name:
             self._form.values.setdefault(name, []).append(attributes.get("value") or "")
         elif tag == "select" and name:
             self._select = name

@@ -7,6 +7,7 @@ so the API needs no CSRF token.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 
@@ -48,6 +49,19 @@ def _authenticate():
     return None
 
 
+@functools.cache
+def _query_schemas() -> dict[tuple[str, str], dict[str, dict]]:
+    """(path, method) of each documented operation -> its query parameters' schemas; the
+    document is the same for every request, so it is read once."""
+    return {
+        (path, method): {
+            p["name"]: p["schema"] for p in operation.get("parameters", ()) if p["in"] == "query"
+        }
+        for path, operations in document()["paths"].items()
+        for method, operation in operations.items()
+    }
+
+
 @bp.before_request
 def _check_query():
     """The query keeps to the operation's documented parameters: no unknown name, no string
@@ -55,12 +69,9 @@ def _check_query():
     if request.url_rule is None:
         return None
     path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", request.url_rule.rule)
-    operation = document()["paths"].get(path, {}).get(request.method.lower())
-    if operation is None:
+    schemas = _query_schemas().get((path, request.method.lower()))
+    if schemas is None:
         return None
-    schemas = {
-        p["name"]: p["schema"] for p in operation.get("parameters", ()) if p["in"] == "query"
-    }
     errors = {name: "unknown parameter" for name in sorted(set(request.args) - set(schemas))}
     errors |= _too_long(request.args, schemas)
     return _fail(400, "Some parameters are not valid.", errors) if errors else None

@@ -56,9 +56,7 @@ def _feed_items(user: User, today: date) -> list[ActionItem]:
         query = query.where(or_(ActionItem.responsible_id == user.id, ActionItem.id.in_(co_owned)))
     else:
         query = query.where(ActionItem.due_on >= today - timedelta(days=60))
-    query = query.where(
-        ActionItem.status.in_(OPEN), ActionItem.due_on.is_not(None), visible_items(user)
-    )
+    query = query.where(ActionItem.status.in_(OPEN), visible_items(user))
     return db.session.scalars(
         query.order_by(ActionItem.due_on, ActionItem.id).limit(FEED_ITEMS)
     ).all()
@@ -74,8 +72,9 @@ def _calendar(user: User, items: list[ActionItem]) -> Calendar:
     for item in items:
         link = external_url("items.detail", item_id=item.id)
         summary = _("Due: %(title)s", title=item.title)
-        uid = f"item-{item.id}@{domain}"
-        calendar.add_component(_event(uid, item.due_on, summary, link, stamp))
+        if item.due_on:  # an item without a due date may still have dated milestones
+            uid = f"item-{item.id}@{domain}"
+            calendar.add_component(_event(uid, item.due_on, summary, link, stamp))
         for milestone in item.milestones:
             if milestone.due_on and milestone.done_on is None:
                 summary = _("Milestone: %(name)s (%(item)s)", name=milestone.title, item=item.title)

@@ -121,24 +121,22 @@ def plan_due(now: datetime, *, dry_run: bool = False) -> Plan:
                         owner=item.responsible,
                     )
                 )
-    # One digest per recipient and run: the latest week's, also after a long pause.
-    digests = [
-        (u, weeks[-1])
-        for u in users
-        if u.role != Role.STAFF and u.receives_digest
-        for weeks in [
-            [
-                day - timedelta(days=day.weekday())
-                for day in days.get(u.id, [])
-                if day.weekday() == policy.digest_weekday
-            ]
-        ]
-        if weeks
-    ]
+    digests = []
+    for user in users:
+        week = _digest_week(days.get(user.id, []), policy)
+        if user.role != Role.STAFF and user.receives_digest and week is not None:
+            digests.append((user, week))
     plan = Plan(lines, digests)
     if not dry_run:
         _write(plan, days, now)
     return plan
+
+
+def _digest_week(days: list[date], policy: ReminderPolicy) -> date | None:
+    """The Monday of the latest digest day in the window: one digest per recipient and run,
+    also after a pause of several weeks."""
+    digest_days = [day for day in days if day.weekday() == policy.digest_weekday]
+    return digest_days[-1] - timedelta(days=digest_days[-1].weekday()) if digest_days else None
 
 
 def _owner_lines(item, owner, recipient, days, last_updates, policy) -> list[PlannedLine]:

@@ -11,7 +11,7 @@ from ..extensions import db
 from ..i18n import local_name
 from ..inputs import clean_filename
 from ..items.queries import assignable
-from ..models import ActionItem, City, Department, Directive, DirectiveState, Role, Speech, User
+from ..models import ActionItem, City, Directive, DirectiveState, Role, Speech, User
 from ..validation import Invalid
 from . import review as review_service
 from .forms import AssignForm, DirectiveForm, NewSpeechForm, SpeechCityForm
@@ -299,7 +299,6 @@ def assign(speech_id: int):
     form.directives.choices = [(d.id, d.title) for d in accepted]
     city_ids = [speech.city_id, *(c.id for c in speech.city.sub_units)]
     departments, staff = assignable(city_ids, form)
-    _local_department_names(form, departments, staff)
     status = 200
     if form.validate_on_submit():
         try:
@@ -335,18 +334,6 @@ def assign(speech_id: int):
         holders=holders,
         publish_form=FlaskForm(),
     ), status
-
-
-def _local_department_names(
-    form: AssignForm, departments: dict[int, Department], staff: dict[int, User]
-) -> None:
-    """Departments named in the reader's language in the pickers (assignable() names them
-    in English)."""
-    form.department.choices = [(d.id, local_name(d)) for d in departments.values()]
-    form.responsible.choices = [
-        (u.id, f"{u.name} ({local_name(departments[u.department_id])})") for u in staff.values()
-    ]
-    form.co_owners.choices = form.responsible.choices
 
 
 @bp.post("/speeches/<int:speech_id>/publish")

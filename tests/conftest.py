@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import flask_migrate
@@ -184,7 +184,8 @@ def count_queries(app):
 
 @pytest.fixture
 def make_directive(app):
-    """Returns a function making a one-sentence speech of `city` and its one directive."""
+    """Returns a function making a one-sentence speech of `city` (published) and its one
+    directive."""
     from tracker.models import Directive, Speech
 
     counter = iter(range(1, 1_000_000))
@@ -198,6 +199,7 @@ def make_directive(app):
             delivered_on=date(2026, 1, 5),
             text="We must act.",
             text_sha256=uuid.uuid4().hex * 2,  # unique, like a real digest
+            published_at=datetime(2026, 1, 5, 2, 0, tzinfo=UTC),
         )
         return Directive(
             speech=speech,

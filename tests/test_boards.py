@@ -253,11 +253,13 @@ def test_csv_export_opens_in_excel_with_chinese_text(client, login_as):
     assert response.data.startswith("\ufeff".encode())
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert len(rows) == 16  # Jiaxing's 12 items and Haining's 4
-    chinese = next(r for r in rows if r["title"] == "区块链基础研究资助")
-    # Shen Wei works in Chinese: the status is in his language, the data as entered.
-    assert chinese["status"] == "已办结" and chinese["city"] == "Jiaxing"
-    assert chinese["directive"] == "strengthen basic research"
-    assert chinese["link"] == f"https://tracker.example.gov/items/{item.id}"
+    chinese = next(r for r in rows if r["标题"] == "区块链基础研究资助")
+    # Shen Wei works in Chinese: headers, status and place names in his language, the data
+    # as entered, dates as ISO dates (which every spreadsheet reads as dates).
+    assert chinese["状态"] == "已办结" and chinese["城市"] == "嘉兴市"
+    assert chinese["指示"] == "strengthen basic research"
+    assert chinese["链接"] == f"https://tracker.example.gov/items/{item.id}"
+    assert chinese["截止日期"] == item.due_on.isoformat()
 
 
 def test_calendar_feed_round_trips_and_can_be_revoked(client, login_as, app):
@@ -500,4 +502,4 @@ def test_the_csv_export_takes_every_filter_of_the_list(client, login_as):
     response = client.get(f"/items.csv?{query}")
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert rows and all(f'href="/items/{r["id"]}"' in listed for r in rows)
+    assert rows and all(f'href="/items/{r["No."]}"' in listed for r in rows)

@@ -2,6 +2,7 @@
 re-rendered with what was typed, transitions enforced, conflicts caught, uploads checked."""
 
 import io
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -106,13 +107,19 @@ def test_a_supervisor_verifies_and_closes(client, login_as):
     assert item.updates[-1].author == supervisor
 
 
-def test_returning_needs_a_reason_and_tells_the_owners(client, login_as, smtp_sink):
+def test_returning_needs_a_reason_and_tells_the_owners_through_the_outbox(
+    client, login_as, smtp_sink
+):
+    from tracker.models import Reminder, ReminderKind, ReminderState, utcnow
+    from tracker.reminders.sending import send_due
+
     login_as("supervisor")
     item = _item(AWAITING)
     response = client.post(f"/items/{item.id}/return", data={"version": item.version})
     assert response.status_code == 400
     assert "This field is required." in response.get_data(as_text=True)
     reason = "The list of the 12 projects is missing its budget lines."
+    smtp_sink.replies = ["421 down for maintenance"] * 10  # the mail server is down
     response = client.post(
         f"/items/{item.id}/return", data={"version": item.version, "reason": reason}
     )
@@ -120,6 +127,21 @@ def test_returning_needs_a_reason_and_tells_the_owners(client, login_as, smtp_si
     item = _item(AWAITING)
     assert item.status == Status.IN_PROGRESS and item.completed_on is None
     assert item.updates[-1].note == reason
+    # Nothing was sent from the request: two notices wait in the outbox, one per owner.
+    assert smtp_sink.messages == []
+    notices = db.session.scalars(select(Reminder).where(Reminder.kind == ReminderKind.RETURNED))
+    assert {(n.update_id, n.state) for n in notices} == {
+        (item.updates[-1].id, ReminderState.PENDING)
+    }
+    assert (
+        db.session.scalar(
+            select(func.count(Reminder.id)).where(Reminder.kind == ReminderKind.RETURNED)
+        )
+        == 2
+    )
+    assert send_due(utcnow(), "test").sent == 0  # refused: they stay in the outbox
+    smtp_sink.replies = []
+    assert send_due(utcnow() + timedelta(hours=2), "test").sent == 2
     recipients = sorted(m["To"].addresses[0].addr_spec for m in smtp_sink.messages)
     assert recipients == ["gao.feng@nanjing.example.com", "sun.min@nanjing.example.com"]
     message = smtp_sink.messages[0]

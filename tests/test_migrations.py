@@ -66,9 +66,9 @@ def test_the_test_database_was_built_by_migrations(app):
 def _fill_every_table() -> None:
     """The demo, and beside it a row of every kind the later revisions brought: drafts under
     review, rejected directives, assignment notices, reminders in every state with their
-    lines, the scheduler's lease, sessions, password resets, API and calendar tokens, users on
-    leave, locked out and delegating, settings, evidence files; each audited where the app
-    audits it. Committed."""
+    lines, return notices, the scheduler's lease, sessions, password resets, API and calendar
+    tokens, users on leave, locked out and delegating, settings, evidence files; each audited
+    where the app audits it. Committed."""
     from tracker.admin.services import save_policy
     from tracker.api.tokens import issue, revoke
     from tracker.auth.services import find_user_by_email, request_password_reset
@@ -195,6 +195,13 @@ def _fill_every_table() -> None:
             milestone=survey,
         )
     )
+    # The item submitted and returned: its owner's return notice waits in the outbox.
+    from tracker.items import services as item_services
+
+    done = item_services.Report(Status.AWAITING_VERIFICATION, 100, "Done")
+    db.session.flush()
+    item_services.report_status(items[0], staff, done, items[0].version, TODAY)
+    item_services.send_back(items[0], supervisor, "Attach the minutes", items[0].version, TODAY)
     db.session.commit()
 
 

@@ -52,7 +52,8 @@ def register_blueprints(app: Flask) -> None:
     from .boards.views import bp as boards
     from .calendars.views import bp as calendars
     from .health import bp as health
-    from .items.views import bp as items
+    from .items import listing, views  # noqa: F401  (their routes are on the items blueprint)
+    from .items.blueprint import bp as items
     from .overview.views import bp as overview
     from .reminders.views import bp as reminders
     from .speeches.views import bp as speeches

@@ -12,11 +12,12 @@ from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.orm import Session
 
 from .extensions import db
-from .models import ActionItem, City, Directive, Role, Speech, User, item_co_owners
+from .models import ActionItem, City, Department, Directive, Role, Speech, User, item_co_owners
 
 
 def city_scope_ids(user: User) -> list[int]:
-    """The user's city and its sub-units."""
+    """The user's city and its sub-units (none for an admin without a city: see
+    `supervised_cities`)."""
     if user.city_id is None:
         return []
     return list(
@@ -87,3 +88,64 @@ def visible_speeches(user: User) -> ColumnElement[bool]:
         return true()
     related = Speech.city_id.in_(related_city_ids(user))
     return related if supervises(user) else and_(related, Speech.published_at.is_not(None))
+
+
+def parents_first(cities: list[City]) -> list[City]:
+    """Each city followed by its sub-units; a sub-unit whose city is not listed comes first."""
+    listed = {c.id for c in cities}
+    ordered = []
+    for city in cities:
+        if city.parent_id is None or city.parent_id not in listed:
+            ordered.append(city)
+            ordered += [c for c in cities if c.parent_id == city.id]
+    return ordered
+
+
+def supervised_cities(user: User) -> list[City]:
+    """The cities whose items the user sees as a supervisor does (admins: every city), each
+    followed by its sub-units."""
+    query = select(City).order_by(City.name)
+    if user.role != Role.ADMIN:
+        query = query.where(City.id.in_(city_scope_ids(user)))
+    return parents_first(list(db.session.scalars(query)))
+
+
+def related_cities(user: User) -> list[City]:
+    """The cities whose speeches and items concern the user: for filters and summaries."""
+    query = select(City).order_by(City.name)
+    if user.role != Role.ADMIN:
+        query = query.where(City.id.in_(related_city_ids(user)))
+    return parents_first(list(db.session.scalars(query)))
+
+
+def within(city: City) -> list[int]:
+    """A city and its sub-units: what a city's figures, speeches and assignments include."""
+    return [city.id, *(c.id for c in city.sub_units)]
+
+
+def city_or_404(user: User, slug: str) -> City:
+    """The city, if the user supervises it; else 404."""
+    city = next((c for c in supervised_cities(user) if c.slug == slug), None)
+    if city is None:
+        abort(404)
+    return city
+
+
+def speech_or_404(user: User, speech_id: int) -> Speech:
+    """The speech, if the user supervises its city; else 403 for staff, 404 for the rest."""
+    require_supervisor(user)
+    speech = db.session.get(Speech, speech_id)
+    if speech is None or (user.role != Role.ADMIN and speech.city_id not in city_scope_ids(user)):
+        abort(404)
+    return speech
+
+
+def department_or_404(user: User, department_id: int) -> Department:
+    """The department, if the user supervises its city; else 403 for staff, 404 for the rest."""
+    require_supervisor(user)
+    department = db.session.get(Department, department_id)
+    if department is None or (
+        user.role != Role.ADMIN and department.city_id not in city_scope_ids(user)
+    ):
+        abort(404)
+    return department

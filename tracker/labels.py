@@ -117,6 +117,7 @@ KIND_LABELS = {
     ReminderKind.DAILY: _l("Daily reminder"),
     ReminderKind.DIGEST: _l("Weekly digest"),
     ReminderKind.ASSIGNMENT: _l("Assignment notice"),
+    ReminderKind.RETURNED: _l("Return notice"),
 }
 
 DIRECTIVE_STATE_LABELS = {

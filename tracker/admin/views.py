@@ -10,7 +10,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..access import require_admin
@@ -22,6 +22,7 @@ from ..i18n import local_name
 from ..inputs import bounded_int
 from ..mail import deliver
 from ..models import AuditEvent, City, Department, User
+from ..paging import one_page
 from ..reminders.policy import current_policy
 from ..validation import Invalid
 from . import services
@@ -272,22 +273,19 @@ def audit_log():
     if form.until.data and not form.until.errors:
         end = datetime.combine(form.until.data + timedelta(days=1), time(0), zone)
         query = query.where(AuditEvent.at < end)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    pages = max(1, -(-total // AUDIT_PAGE))
-    # Beyond the last page is the last page, as on /items (and no offset past what SQL holds).
-    page = min(max(request.args.get("page", 1, type=bounded_int), 1), pages)
-    events = db.session.scalars(
-        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(AUDIT_PAGE)
-        .offset((page - 1) * AUDIT_PAGE)
-    ).all()
+    # Beyond the last page is the last page, as on /items.
+    found = one_page(
+        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()),
+        request.args.get("page", 1, type=bounded_int),
+        AUDIT_PAGE,
+    )
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template(
         "admin/audit.html",
         form=form,
-        events=events,
-        total=total,
-        page=page,
-        pages=pages,
+        events=found.rows,
+        total=found.total,
+        page=found.page,
+        pages=found.pages,
         args=args,
     )

@@ -12,18 +12,17 @@ import re
 from datetime import date
 
 from flask import Blueprint, abort, current_app, g, jsonify, request
-from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..access import city_scope_ids, item_or_404, supervises, visible_items
+from ..access import item_or_404, supervised_cities, supervises, visible_items
 from ..boards.queries import city_rows
 from ..clock import office_today
 from ..extensions import csrf, db
 from ..inputs import INT_MAX
 from ..items import services
-from ..items.queries import PAGE_SIZE, SORT_COLUMNS, ItemFilter, filtered_items, item_page
-from ..items.rules import LIGHT_LABELS, traffic_light
-from ..models import City, Role, Status
+from ..items.queries import PAGE_SIZE, SORT_COLUMNS, ItemFilter, item_list, item_page
+from ..items.rules import LIGHT_LABELS
+from ..models import Status
 from ..reminders.policy import current_policy
 from . import serialize
 from .openapi import REPORT, URL_PATTERN, document
@@ -128,15 +127,12 @@ def items():
         sort=sort,
     )
     today = office_today()
-    query = filtered_items(g.api_user, wanted, today, _amber_days())
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    pages = max(1, -(-total // per_page))
-    found = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
+    found = item_list(g.api_user, wanted, page, today, _amber_days(), size=per_page, clamp=False)
     return jsonify(
-        items=[serialize.item_summary(i, traffic_light(i, today, _amber_days())) for i in found],
-        page=page,
-        pages=pages,
-        total=total,
+        items=[serialize.item_summary(row.item, row.light) for row in found.rows],
+        page=found.page,
+        pages=found.pages,
+        total=found.total,
     )
 
 
@@ -201,11 +197,8 @@ def boards():
     user = g.api_user
     if not supervises(user):
         return _fail(403, "Boards are for supervisors and admins.")
-    query = select(City).order_by(City.name)
-    if user.role != Role.ADMIN:
-        query = query.where(City.id.in_(city_scope_ids(user)))
     today = office_today()
-    cities = db.session.scalars(query).all()
+    cities = supervised_cities(user)
     # A city's figures include its sub-units', as on the boards (city_rows).
     rows = city_rows(cities, visible_items(user), today, _amber_days(), current_policy())
     return jsonify(

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from ..access import city_scope_ids, require_supervisor, visible_items
+from ..access import city_or_404, require_supervisor, supervised_cities, visible_items, within
 from ..clock import office_today
-from ..extensions import db
-from ..models import ActionItem, City, Role
+from ..models import ActionItem
 from ..reminders.policy import current_policy
 from . import charts, queries
 from .queries import BoardRow
@@ -35,22 +33,6 @@ def _supervisors_only() -> None:
         require_supervisor(current_user)
 
 
-def _cities() -> list[City]:
-    """The cities the user may see, each followed by its sub-units."""
-    query = select(City).order_by(City.name)
-    if current_user.role != Role.ADMIN:
-        query = query.where(City.id.in_(city_scope_ids(current_user)))
-    cities = db.session.scalars(query).all()
-    ordered = [
-        c for c in cities if c.parent_id is None or c.parent_id not in {x.id for x in cities}
-    ]
-    result = []
-    for city in ordered:
-        result.append(city)
-        result += [c for c in cities if c.parent_id == city.id]
-    return result
-
-
 def _sorted(rows: list[BoardRow], sort: str) -> list[BoardRow]:
     """The rows by `sort` (as given for "name"), each sub-unit right under its city."""
     key, reverse = SORTS[sort]
@@ -69,7 +51,7 @@ def index():
     today = office_today()
     amber_days = current_app.config["TRACKER_AMBER_DAYS"]
     policy = current_policy()
-    cities = _cities()
+    cities = supervised_cities(current_user)
     scope = visible_items(current_user)
     sort = request.args.get("sort", "name")
     sort = sort if sort in SORTS else "name"
@@ -96,16 +78,12 @@ def index():
 def city(slug: str):
     """One city with its sub-units (its figures include theirs, as on /boards): departments,
     directives, late and stale items, the coming deadlines."""
-    cities = _cities()
-    city = next((c for c in cities if c.slug == slug), None)
-    if city is None:
-        abort(404)
+    city = city_or_404(current_user, slug)
     today = office_today()
     amber_days = current_app.config["TRACKER_AMBER_DAYS"]
     policy = current_policy()
-    units = [c for c in cities if c.parent_id == city.id]
-    scope = visible_items(current_user) & ActionItem.city_id.in_([city.id, *(u.id for u in units)])
-    total = queries.city_rows([city, *units], scope, today, amber_days, policy)[0]
+    scope = visible_items(current_user) & ActionItem.city_id.in_(within(city))
+    total = queries.city_rows([city, *city.sub_units], scope, today, amber_days, policy)[0]
     departments = queries.department_rows(scope, today, amber_days, policy, city)
     events = queries.timeline(scope, today)
     return render_template(

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask_babel import lazy_gettext as _l
+
+from ..i18n import local_name
 from ..labels import STATUS_LABELS
 from ..mail import external_url
 from ..models import ActionItem, Status
@@ -11,35 +14,36 @@ from ..spreadsheets import csv_document
 from .rules import Light
 
 CSV_COLUMNS = (
-    "id",
-    "title",
-    "city",
-    "department",
-    "responsible",
-    "co_owners",
-    "status",
-    "progress",
-    "light",
-    "start_on",
-    "due_on",
-    "completed_on",
-    "verified_on",
-    "directive",
-    "link",
+    _l("No."),
+    _l("Title"),
+    _l("City"),
+    _l("Department"),
+    _l("Responsible"),
+    _l("Co-owners"),
+    _l("Status"),
+    _l("Progress (%)"),
+    _l("Light"),
+    _l("Start date"),
+    _l("Due date"),
+    _l("Completed on"),
+    _l("Verified on"),
+    _l("Directive"),
+    _l("Link"),
 )
 
 
 def items_csv(rows: Iterable[tuple[ActionItem, Light]]) -> bytes:
-    """The items as CSV (UTF-8 with a byte-order mark, formulas neutralised)."""
-    return csv_document(CSV_COLUMNS, (_row(item, light) for item, light in rows))
+    """The items as CSV in the reader's language (dates stay ISO 8601, which every spreadsheet
+    reads as a date; UTF-8 with a byte-order mark; formulas neutralised)."""
+    return csv_document([str(c) for c in CSV_COLUMNS], (_row(item, light) for item, light in rows))
 
 
 def _row(item: ActionItem, light: Light) -> list:
     return [
         item.id,
         item.title,
-        item.city.name,
-        item.department.name if item.department else "",
+        local_name(item.city),
+        local_name(item.department) if item.department else "",
         item.responsible.name if item.responsible else "",
         "; ".join(u.name for u in item.co_owners),
         str(STATUS_LABELS[Status(item.status)]),

@@ -2,34 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, render_template, request
+from flask import Response, render_template, request
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from ..access import related_city_ids
+from ..access import related_cities
 from ..clock import office_today
 from ..extensions import db
 from ..i18n import local_name
 from ..inputs import bounded_int
 from ..labels import STATUS_LABELS
-from ..models import ActionItem, City, Department, Directive, Role, Status, User
+from ..models import ActionItem, Department, Directive, Role, Status, User
+from .blueprint import amber_days, bp, signed_in_user
 from .exports import items_csv
 from .forms import ItemFilterForm
 from .queries import SORT_COLUMNS, ItemFilter, filtered_items, item_list
 from .rules import LIGHT_LABELS, traffic_light
-from .views import bp
 
 CSV_LIMIT = 10_000
-
-
-def _user() -> User:
-    return current_user._get_current_object()
-
-
-def _amber_days() -> int:
-    return current_app.config["TRACKER_AMBER_DAYS"]
 
 
 @bp.get("/items")
@@ -37,7 +28,7 @@ def index():
     """All items I may see, filtered, sorted and paged; the filter lives in the URL."""
     form, wanted = _filter_form()
     page_number = request.args.get("page", 1, type=bounded_int)
-    listing = item_list(_user(), wanted, page_number, office_today(), _amber_days())
+    listing = item_list(signed_in_user(), wanted, page_number, office_today(), amber_days())
     args = {k: v for k, v in request.args.items(multi=True) if k != "page"}
     return render_template(
         "items/index.html", form=form, listing=listing, args=request.args, query_args=args
@@ -48,8 +39,8 @@ def index():
 def export_csv():
     """The filtered list as CSV (UTF-8 with BOM, so Excel shows Chinese correctly)."""
     _form, wanted = _filter_form()
-    today, amber_days = office_today(), _amber_days()
-    query = filtered_items(_user(), wanted, today, amber_days).options(
+    today, amber = office_today(), amber_days()
+    query = filtered_items(signed_in_user(), wanted, today, amber).options(
         joinedload(ActionItem.city),
         joinedload(ActionItem.department),
         joinedload(ActionItem.responsible),
@@ -57,7 +48,7 @@ def export_csv():
         joinedload(ActionItem.co_owners),  # one query, however many rows
     )
     items = db.session.scalars(query.limit(CSV_LIMIT)).unique().all()
-    body = items_csv((item, traffic_light(item, today, amber_days)) for item in items)
+    body = items_csv((item, traffic_light(item, today, amber)) for item in items)
     filename = f"items-{today.isoformat()}.csv"
     return Response(
         body,
@@ -68,12 +59,9 @@ def export_csv():
 
 def _filter_form() -> tuple[ItemFilterForm, ItemFilter]:
     """The filter form read from the query string, with choices limited to my scope."""
-    user = _user()
+    user = signed_in_user()
     form = ItemFilterForm(request.args)
-    cities = db.session.scalars(select(City).order_by(City.name)).all()
-    if user.role != Role.ADMIN:
-        related = related_city_ids(user)
-        cities = [c for c in cities if c.id in related]
+    cities = related_cities(user)
     form.city.choices = [("", _("All"))] + [(c.slug, local_name(c)) for c in cities]
     city_ids = [c.id for c in cities]
     departments = db.session.scalars(

@@ -27,6 +27,7 @@ from ..models import (
     User,
     item_co_owners,
 )
+from ..paging import Page, one_page
 from .rules import OPEN, Light, light_sql, traffic_light
 
 RECENTLY_CLOSED_DAYS = 30
@@ -249,28 +250,21 @@ def filtered_items(user: User, wanted: ItemFilter, today: date, amber_days: int)
     return query.order_by(*SORT_COLUMNS.get(wanted.sort, SORT_COLUMNS["due"]))
 
 
-@dataclass
-class ItemPageOfList:
-    rows: list[ItemRow]
-    total: int
-    page: int
-    pages: int
-
-
-def item_list(user: User, wanted: ItemFilter, page: int, today: date, amber_days: int):
-    """One page of the filtered list, with the total: two queries plus eager loads."""
+def item_list(
+    user: User,
+    wanted: ItemFilter,
+    page: int,
+    today: date,
+    amber_days: int,
+    *,
+    size: int = PAGE_SIZE,
+    clamp: bool = True,
+) -> Page:
+    """One page of the filtered list as `ItemRow`s, with the total (the page and the API)."""
     query = filtered_items(user, wanted, today, amber_days)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    items = (
-        db.session.scalars(
-            query.options(*_list_options()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-        )
-        .unique()
-        .all()
-    )
-    return ItemPageOfList([_row(i, today, amber_days) for i in items], total, page, pages)
+    found = one_page(query, page, size, options=_list_options(), clamp=clamp)
+    found.rows = [_row(item, today, amber_days) for item in found.rows]
+    return found
 
 
 def assignable(city_ids: list[int], form) -> tuple[dict[int, Department], dict[int, User]]:

@@ -22,12 +22,14 @@ from ..models import (
     Department,
     EvidenceFile,
     Milestone,
+    ReminderKind,
     Role,
     Status,
     StatusUpdate,
     User,
     utcnow,
 )
+from ..reminders.outbox import outbox_entry, plan_messages
 from ..validation import Invalid
 from .rules import OPEN, transition
 
@@ -163,9 +165,19 @@ def verify(item: ActionItem, actor: User, note: str | None, seen_version, today:
 
 
 def send_back(item: ActionItem, actor: User, reason: str | None, seen_version, today: date):
-    """Return a submitted item to work, with the reason (the owner is told)."""
+    """Return a submitted item to work, with the reason; its owners are told through the
+    outbox, in the same transaction (a mail server that is down loses nothing)."""
     report = Report(Status.IN_PROGRESS, item.progress, reason)
-    return report_status(item, actor, report, seen_version, today)
+    entry = report_status(item, actor, report, seen_version, today)
+    owners = [u for u in [item.responsible, *item.co_owners] if u is not None and u.is_active]
+    kind, now = ReminderKind.RETURNED, utcnow()
+    plan_messages(
+        [
+            outbox_entry(kind, f"{entry.id}:{u.id}", u.id, today, now, update_id=entry.id)
+            for u in owners
+        ]
+    )
+    return entry
 
 
 def assign(

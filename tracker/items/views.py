@@ -6,9 +6,7 @@ import io
 from collections.abc import Callable
 
 from flask import (
-    Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -17,12 +15,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..access import (
-    city_scope_ids,
+    department_or_404,
     item_or_404,
     require_supervisor,
     supervises,
@@ -30,8 +27,9 @@ from ..access import (
 from ..clock import office_today
 from ..extensions import db
 from ..labels import STATUS_LABELS
-from ..models import ActionItem, Department, Role, Status, StatusUpdate, User
+from ..models import ActionItem, Status, StatusUpdate, User
 from . import services
+from .blueprint import amber_days, bp, signed_in_user
 from .forms import (
     AssignForm,
     BulkReassignForm,
@@ -40,11 +38,8 @@ from .forms import (
     ScheduleForm,
     VerifyForm,
 )
-from .notices import notify_returned
 from .queries import assignable, item_page, my_work
 from .rules import allowed_targets
-
-bp = Blueprint("items", __name__)
 
 GROUP_TITLES = {
     "overdue": _l("Overdue"),
@@ -55,25 +50,11 @@ GROUP_TITLES = {
 }
 
 
-@bp.before_request
-@login_required
-def _signed_in() -> None:
-    """Every page here needs a signed-in user."""
-
-
-def _user() -> User:
-    return current_user._get_current_object()
-
-
-def _amber_days() -> int:
-    return current_app.config["TRACKER_AMBER_DAYS"]
-
-
 @bp.get("/my")
 def mine():
     """My items grouped by urgency (staff), or what waits for me (supervisors)."""
     titles = {key: str(title) for key, title in GROUP_TITLES.items()}
-    groups = my_work(_user(), office_today(), _amber_days(), titles)
+    groups = my_work(signed_in_user(), office_today(), amber_days(), titles)
     return render_template("items/my.html", groups=groups)
 
 
@@ -86,7 +67,7 @@ def detail(item_id: int):
 @bp.post("/items/<int:item_id>/report")
 def report(item_id: int):
     """Report progress or change the status of an item."""
-    user = _user()
+    user = signed_in_user()
     item = item_or_404(user, item_id)
     form = ReportForm()
     _report_choices(form, item, user)
@@ -111,7 +92,7 @@ def report(item_id: int):
 @bp.post("/items/<int:item_id>/verify")
 def verify(item_id: int):
     """Verify a finished item and close it (supervisors)."""
-    user = _user()
+    user = signed_in_user()
     require_supervisor(user)
     item = item_or_404(user, item_id)
     form = VerifyForm()
@@ -128,7 +109,7 @@ def verify(item_id: int):
 @bp.post("/items/<int:item_id>/return")
 def send_back(item_id: int):
     """Return a submitted item to its owners with a reason (supervisors)."""
-    user = _user()
+    user = signed_in_user()
     require_supervisor(user)
     item = item_or_404(user, item_id)
     form = ReturnForm()
@@ -142,14 +123,13 @@ def send_back(item_id: int):
     response = _commit_change(form, item_id, change, page)
     if response:
         return response
-    notify_returned(item_id)
     return _saved(item_id, _("Returned to the owners."))
 
 
 @bp.route("/items/<int:item_id>/assign", methods=["GET", "POST"])
 def assign(item_id: int):
     """Assign the owning department, responsible person and co-owners (supervisors)."""
-    user = _user()
+    user = signed_in_user()
     require_supervisor(user)
     item = item_or_404(user, item_id)
     form = AssignForm(obj=None)
@@ -181,7 +161,7 @@ def assign(item_id: int):
 @bp.route("/items/<int:item_id>/schedule", methods=["GET", "POST"])
 def schedule(item_id: int):
     """Edit the title, dates and milestones (supervisors)."""
-    user = _user()
+    user = signed_in_user()
     require_supervisor(user)
     item = item_or_404(user, item_id)
     form = ScheduleForm()
@@ -236,7 +216,7 @@ def schedule(item_id: int):
 @bp.get("/items/<int:item_id>/evidence/<int:update_id>")
 def evidence(item_id: int, update_id: int):
     """Download an evidence file; only people who may see the item get it, never inline."""
-    item = item_or_404(_user(), item_id)
+    item = item_or_404(signed_in_user(), item_id)
     update = db.session.get(StatusUpdate, update_id)
     if update is None or update.item_id != item.id or update.evidence_file is None:
         abort(404)
@@ -256,13 +236,8 @@ def evidence(item_id: int, update_id: int):
 @bp.route("/departments/<int:department_id>/reassign", methods=["GET", "POST"])
 def reassign_department(department_id: int):
     """Move all open items of one person in a department to another (supervisors)."""
-    user = _user()
-    require_supervisor(user)
-    department = db.session.get(Department, department_id)
-    if department is None or (
-        user.role != Role.ADMIN and department.city_id not in city_scope_ids(user)
-    ):
-        abort(404)
+    user = signed_in_user()
+    department = department_or_404(user, department_id)
     people = db.session.scalars(
         select(User).where(User.department_id == department.id).order_by(User.name)
     ).all()
@@ -356,8 +331,8 @@ def _assign_choices(form: AssignForm, item: ActionItem):
 
 
 def _detail_page(item_id: int, status: int = 200, **forms):
-    user = _user()
-    page = item_page(item_id, user, office_today(), _amber_days())
+    user = signed_in_user()
+    page = item_page(item_id, user, office_today(), amber_days())
     if page is None:
         abort(404)
     item = page.item
@@ -380,7 +355,3 @@ def _detail_page(item_id: int, status: int = 200, **forms):
         return_form=return_form,
         supervises=supervises(user),
     ), status
-
-
-# The item list and its CSV export live in their own module, on this blueprint.
-from . import listing  # noqa: E402, F401

@@ -10,7 +10,7 @@ from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, enum_type, utcnow
-from .items import ActionItem, Milestone
+from .items import ActionItem, Milestone, StatusUpdate
 from .org import User
 
 
@@ -18,6 +18,7 @@ class ReminderKind(StrEnum):
     DAILY = "daily"  # one email a day: everything that needs the recipient
     DIGEST = "digest"  # weekly board of a supervisor's city
     ASSIGNMENT = "assignment"  # 交办通知: the items of a newly published speech
+    RETURNED = "returned"  # 退回通知: a supervisor sent a submitted item back, with the reason
 
 
 class ReminderState(StrEnum):
@@ -51,6 +52,8 @@ class Reminder(Base):
     period_on: Mapped[date] = mapped_column(Date)
     # For an assignment notice: the speech whose items it lists.
     speech_id: Mapped[int | None] = mapped_column(ForeignKey("speeches.id"))
+    # For a return notice: the history entry that returned the item (who, when, why).
+    update_id: Mapped[int | None] = mapped_column(ForeignKey("status_updates.id"))
     state: Mapped[ReminderState] = mapped_column(
         enum_type(ReminderState, "state"), default=ReminderState.PENDING
     )
@@ -64,6 +67,7 @@ class Reminder(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     recipient: Mapped[User] = relationship()
+    update: Mapped[StatusUpdate | None] = relationship()
     lines: Mapped[list[ReminderLine]] = relationship(
         back_populates="reminder", order_by="ReminderLine.id"
     )

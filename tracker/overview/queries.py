@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from ..access import related_city_ids, visible_items, visible_speeches
+from ..access import related_cities, visible_items, visible_speeches
 from ..extensions import db
-from ..models import ActionItem, City, Directive, Role, Speech, Status, User
+from ..models import ActionItem, City, Directive, Speech, Status, User
 
 
 @dataclass
@@ -42,7 +42,6 @@ class Summary:
 
 def city_summary(user: User) -> Summary:
     """Speeches, directives and the action items `user` may see, by status, per city."""
-    cities = db.session.scalars(select(City).order_by(City.name)).all()
     speeches = dict(
         db.session.execute(
             select(Speech.city_id, func.count())
@@ -65,7 +64,6 @@ def city_summary(user: User) -> Summary:
         .group_by(ActionItem.city_id, ActionItem.status)
     ):
         items[city_id][status] = count
-    scope = related_city_ids(user)
     rows = [
         CityRow(
             city=city,
@@ -73,23 +71,6 @@ def city_summary(user: User) -> Summary:
             directives=directives.get(city.id, 0),
             items_by_status=items[city.id],
         )
-        for city in _parents_first(cities)
-        if user.role == Role.ADMIN or city.id in scope
+        for city in related_cities(user)
     ]
     return Summary(rows=rows, statuses=list(Status))
-
-
-def _parents_first(cities: list[City]) -> list[City]:
-    """Each top-level city followed by its sub-units (no extra query: all cities are loaded)."""
-    children = defaultdict(list)
-    for city in cities:
-        children[city.parent_id].append(city)
-    ordered: list[City] = []
-
-    def visit(parent_id: int | None) -> None:
-        for city in children[parent_id]:
-            ordered.append(city)
-            visit(city.id)
-
-    visit(None)
-    return ordered

@@ -1,4 +1,5 @@
-"""The reminder emails: the daily list of what needs the recipient, and the weekly digest."""
+"""The outbox's emails: the daily list of what needs the recipient, the weekly digest, the
+assignment notice of a published speech and the notice of a returned item."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy.orm import joinedload
 from ..access import visible_items
 from ..clock import office_zone
 from ..extensions import db
+from ..formatting import format_date
 from ..items.rules import OPEN, stale_sql
 from ..mail import compose, external_url, sender_domain
 from ..models import (
@@ -20,6 +22,7 @@ from ..models import (
     Directive,
     LineReason,
     Reminder,
+    ReminderKind,
     ReminderLine,
     Status,
 )
@@ -121,7 +124,7 @@ def compose_digest(reminder: Reminder, now: datetime) -> EmailMessage:
         supervisor.name,
         _(
             "Policy Tracker: weekly digest for the week of %(day)s",
-            day=reminder.period_on.isoformat(),
+            day=format_date(reminder.period_on),
         ),
         "reminder_digest",
         message_id=message_id(reminder),
@@ -162,3 +165,28 @@ def compose_assignment(reminder: Reminder, now: datetime) -> EmailMessage:
         speech=speech,
         links={item.id: external_url("items.detail", item_id=item.id) for item in items},
     )
+
+
+def compose_returned(reminder: Reminder, now: datetime) -> EmailMessage:
+    """退回通知: who returned the recipient's item, and why."""
+    entry = reminder.update
+    item = entry.item
+    return compose(
+        reminder.recipient.email,
+        reminder.recipient.name,
+        _("Returned: %(title)s", title=item.title),
+        "item_returned",
+        message_id=message_id(reminder),
+        person=reminder.recipient,
+        item=item,
+        reason=entry.note or "",
+        returned_by=entry.author.name if entry.author else "",
+        link=external_url("items.detail", item_id=item.id) + "#report-h",
+    )
+
+
+COMPOSERS = {
+    ReminderKind.DIGEST: compose_digest,
+    ReminderKind.ASSIGNMENT: compose_assignment,
+    ReminderKind.RETURNED: compose_returned,
+}

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..access import published_directives
 from ..clock import office_zone
 from ..database import insert_ignoring_duplicates
 from ..extensions import db
@@ -31,6 +32,7 @@ from ..models import (
     User,
     utcnow,
 )
+from .outbox import outbox_entry, plan_messages
 from .policy import ReminderPolicy, current_policy
 from .rules import due_reason, escalates, stale, window
 
@@ -83,7 +85,10 @@ def plan_due(now: datetime, *, dry_run: bool = False) -> Plan:
                 joinedload(ActionItem.city),
                 joinedload(ActionItem.responsible),
             )
-            .where(ActionItem.status.in_(OPEN))
+            # A draft's items are not their owners' yet: nobody is reminded of them.
+            .where(
+                ActionItem.status.in_(OPEN), ActionItem.directive_id.in_(published_directives())
+            )
             .order_by(ActionItem.id)
         )
         .unique()
@@ -242,21 +247,11 @@ def _write(plan: Plan, days: dict[int, list[date]], now: datetime) -> None:
         ],
         ["key"],
     )
-    insert_ignoring_duplicates(
-        Reminder,
+    plan_messages(
         [
-            {
-                "key": f"{ReminderKind.DIGEST}:{user.id}:{week}",
-                "kind": ReminderKind.DIGEST,
-                "recipient_id": user.id,
-                "period_on": week,
-                "state": ReminderState.PENDING,
-                "attempts": 0,
-                "created_at": utcnow(),
-            }
+            outbox_entry(ReminderKind.DIGEST, f"{user.id}:{week}", user.id, week, utcnow())
             for user, week in plan.digests
-        ],
-        ["key"],
+        ]
     )
     for user_id, window_days in days.items():
         if window_days:

@@ -49,6 +49,7 @@ def _shown_count(message: Reminder, counts: dict[int, int]) -> int | None:
 
 
 def _item_counts(messages: list[Reminder]) -> dict[int, int]:
+    """How many items each message lists (a return notice: its one item)."""
     daily = [m.id for m in messages if m.kind == ReminderKind.DAILY]
     counts = dict(
         db.session.execute(
@@ -73,4 +74,5 @@ def _item_counts(messages: list[Reminder]) -> dict[int, int]:
             .group_by(Reminder.id)
         ).all()
     )
+    counts |= {m.id: 1 for m in messages if m.kind == ReminderKind.RETURNED}
     return counts

@@ -22,7 +22,6 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from ..clock import office_zone
-from ..database import insert_ignoring_duplicates
 from ..extensions import db
 from ..items.rules import OPEN
 from ..mail import MailConnection
@@ -37,7 +36,8 @@ from ..models import (
     User,
     utcnow,
 )
-from .content import compose_assignment, compose_daily, compose_digest
+from .content import COMPOSERS, compose_daily
+from .outbox import outbox_entry, plan_messages
 from .policy import ReminderPolicy, current_policy
 from .rules import is_open
 
@@ -121,17 +121,11 @@ def open_daily_messages(now: datetime, policy: ReminderPolicy) -> None:
         if local.hour < policy.send_hour or not is_open(local.date(), policy):
             continue  # not yet today, or a day off: the lines wait
         rows.append(
-            {
-                "key": f"{ReminderKind.DAILY}:{user.id}:{local.date()}",
-                "kind": ReminderKind.DAILY,
-                "recipient_id": user.id,
-                "period_on": local.date(),
-                "state": ReminderState.PENDING,
-                "attempts": 0,
-                "created_at": now,
-            }
+            outbox_entry(
+                ReminderKind.DAILY, f"{user.id}:{local.date()}", user.id, local.date(), now
+            )
         )
-    insert_ignoring_duplicates(Reminder, rows, ["key"])
+    plan_messages(rows)
     db.session.commit()
 
 
@@ -176,8 +170,8 @@ def prepare(reminder_id: int, sender: str, now: datetime) -> EmailMessage | None
     """Under the claim: attach the recipient's waiting lines, check each again, and build the
     email; None (and the message cancelled) when nothing is left to say."""
     reminder = db.session.get(Reminder, reminder_id)
-    if reminder.kind in (ReminderKind.DIGEST, ReminderKind.ASSIGNMENT):
-        compose = compose_digest if reminder.kind == ReminderKind.DIGEST else compose_assignment
+    if reminder.kind != ReminderKind.DAILY:
+        compose = COMPOSERS[reminder.kind]
         with force_locale(reminder.recipient.locale or "en"):  # the recipient's language
             message = compose(reminder, now)
         db.session.commit()

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from .. import audit
-from ..database import insert_ignoring_duplicates
+from ..access import within
 from ..extensions import db
 from ..extraction import split_sentences, tidy_span
 from ..extraction.timing import find_time_limit
@@ -23,10 +23,8 @@ from ..models import (
     Directive,
     DirectiveState,
     Priority,
-    Reminder,
     ReminderKind,
     ReminderLine,
-    ReminderState,
     Role,
     Speech,
     Status,
@@ -34,6 +32,7 @@ from ..models import (
     User,
     utcnow,
 )
+from ..reminders.outbox import outbox_entry, plan_messages
 from ..validation import Invalid
 
 TITLE_LENGTH = 300
@@ -207,7 +206,7 @@ def assign(
         errors["directives"] = _("Choose at least one accepted directive.")
     if any(d.state != DirectiveState.ACCEPTED or d.speech_id != speech.id for d in directives):
         errors["directives"] = _("Only accepted directives of this speech can be assigned.")
-    if department.city_id not in {speech.city_id, *(c.id for c in speech.city.sub_units)}:
+    if department.city_id not in within(speech.city):
         errors["department"] = _("Choose a department of %(city)s.", city=local_name(speech.city))
     if responsible.department_id != department.id or not responsible.is_active:
         errors["responsible"] = _("The responsible person must work in the chosen department.")
@@ -276,22 +275,18 @@ def publish(speech: Speech, actor: User) -> int:
         audit.record("speech.published", speech, actor=actor, items=len(items))
     recipients = {item.responsible_id for item in items if item.responsible_id}
     today = speech.published_at.date()
-    insert_ignoring_duplicates(
-        Reminder,
+    plan_messages(
         [
-            {
-                "key": f"{ReminderKind.ASSIGNMENT}:{speech.id}:{person}",
-                "kind": ReminderKind.ASSIGNMENT,
-                "recipient_id": person,
-                "period_on": today,
-                "speech_id": speech.id,
-                "state": ReminderState.PENDING,
-                "attempts": 0,
-                "created_at": utcnow(),
-            }
+            outbox_entry(
+                ReminderKind.ASSIGNMENT,
+                f"{speech.id}:{person}",
+                person,
+                today,
+                utcnow(),
+                speech_id=speech.id,
+            )
             for person in sorted(recipients)
-        ],
-        ["key"],
+        ]
     )
     db.session.flush()
     return len(recipients)
@@ -304,11 +299,11 @@ def change_city(speech: Speech, actor: User, city: City) -> None:
         raise Invalid({"city": _("A published speech stays with its city.")})
     if city.id == speech.city_id:
         return
-    within = {city.id, *(c.id for c in city.sub_units)}
+    inside = within(city)
     outside = db.session.scalar(
         select(func.count(ActionItem.id))
         .join(ActionItem.directive)
-        .where(Directive.speech_id == speech.id, ActionItem.city_id.not_in(within))
+        .where(Directive.speech_id == speech.id, ActionItem.city_id.not_in(inside))
     )
     if outside:
         raise Invalid(

@@ -4,14 +4,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
-from ..access import city_scope_ids, require_supervisor
+from ..access import require_supervisor, speech_or_404, supervised_cities, within
 from ..extensions import db
 from ..i18n import local_name
 from ..inputs import clean_filename
 from ..items.queries import assignable
-from ..models import ActionItem, City, Directive, DirectiveState, Role, Speech, User
+from ..models import ActionItem, City, Directive, DirectiveState, Speech, User
 from ..validation import Invalid
 from . import review as review_service
 from .forms import AssignForm, DirectiveForm, NewSpeechForm, SpeechCityForm
@@ -39,21 +38,12 @@ def detail(speech_id: int):
 
 
 def _supervised_speech(speech_id: int) -> Speech:
-    """The speech, if the current user supervises its city (or is an admin); else 404/403."""
-    user = current_user._get_current_object()
-    require_supervisor(user)
-    speech = db.session.get(Speech, speech_id)
-    if speech is None or (user.role != Role.ADMIN and speech.city_id not in city_scope_ids(user)):
-        abort(404)
-    return speech
+    return speech_or_404(current_user._get_current_object(), speech_id)
 
 
 def _cities_for(user: User) -> dict[str, City]:
     """The cities whose speeches the user may take in, by slug."""
-    query = select(City).order_by(City.name)
-    if user.role != Role.ADMIN:
-        query = query.where(City.id.in_(city_scope_ids(user)))
-    return {city.slug: city for city in db.session.scalars(query)}
+    return {city.slug: city for city in supervised_cities(user)}
 
 
 def _city_choices(cities: dict[str, City]) -> list[tuple[str, str]]:
@@ -297,8 +287,7 @@ def assign(speech_id: int):
     form = AssignForm()
     accepted = [d for d in speech.directives if d.state == DirectiveState.ACCEPTED]
     form.directives.choices = [(d.id, d.title) for d in accepted]
-    city_ids = [speech.city_id, *(c.id for c in speech.city.sub_units)]
-    departments, staff = assignable(city_ids, form)
+    departments, staff = assignable(within(speech.city), form)
     status = 200
     if form.validate_on_submit():
         try:

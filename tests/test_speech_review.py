@@ -346,7 +346,7 @@ def test_a_draft_moves_to_another_of_my_cities_until_it_is_published(client, log
     )
     refused = client.post(url, data={"city": "haining"})
     assert refused.status_code == 400
-    assert "该讲话有 1 项任务已交办给海宁市以外的部门" in (refused.get_data(as_text=True))
+    assert "该讲话有1项任务已交办给海宁市以外的部门" in (refused.get_data(as_text=True))
     assert db.session.get(Speech, speech.id).city.slug == "jiaxing"
 
     assert client.post(f"/speeches/{speech.id}/publish").status_code == 302

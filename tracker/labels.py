@@ -32,6 +32,7 @@ ACTION_LABELS = {
     "item.verified": _l("Verified and closed"),
     "item.cancelled": _l("Cancelled"),
     "item.assigned": _l("Assigned"),
+    "item.reminded": _l("Asked the owners for an update"),
     "item.scheduled": _l("Changed title, dates or milestones"),
     "auth.login": _l("Signed in"),
     "auth.logout": _l("Signed out"),
@@ -103,6 +104,7 @@ REASON_LABELS = {
     LineReason.OVERDUE: _l("Overdue"),
     LineReason.ESCALATION: _l("Escalated"),
     LineReason.STALE: _l("No update for a while"),
+    LineReason.REQUESTED: _l("Update requested"),
 }
 
 STATE_LABELS = {
@@ -118,6 +120,7 @@ KIND_LABELS = {
     ReminderKind.DIGEST: _l("Weekly digest"),
     ReminderKind.ASSIGNMENT: _l("Assignment notice"),
     ReminderKind.RETURNED: _l("Return notice"),
+    ReminderKind.REQUEST: _l("Request for an update"),
 }
 
 DIRECTIVE_STATE_LABELS = {

@@ -105,3 +105,13 @@ class ItemFilterForm(Form):
     due_from = DateField(_l("Due from"), validators=[Optional()])
     due_to = DateField(_l("Due until"), validators=[Optional()])
     sort = SelectField(_l("Sort"), default="due", validate_choice=False)
+
+
+class BulkForm(FlaskForm):
+    """Changes to the items chosen on the list (supervisors); `items` are "id:version"."""
+
+    items = SelectMultipleField(_l("Items"), validate_choice=False)
+    responsible = SelectField(_l("Responsible"), coerce=optional_int, validate_choice=False)
+    start_on = DateField(_l("Start date"), validators=[Optional()])
+    due_on = DateField(_l("Due date"), validators=[Optional()])
+    back = HiddenField()  # the list's query string, to return to the same filter and page

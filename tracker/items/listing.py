@@ -1,44 +1,173 @@
-"""The item list: filters in the URL, sorting, paging, and the CSV export of the same filter."""
+"""The item list: filters in the URL, sorting, paging, the CSV export of the same filter, and
+changes to the items chosen on it (supervisors)."""
 
 from __future__ import annotations
 
-from flask import Response, render_template, request
+from urllib.parse import parse_qsl, urlencode
+
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import MultiDict
 
-from ..access import related_cities
+from ..access import related_cities, require_supervisor, supervised_cities, supervises
 from ..clock import office_today
 from ..extensions import db
 from ..i18n import local_name
 from ..inputs import bounded_int
 from ..labels import STATUS_LABELS
 from ..models import ActionItem, Department, Directive, Role, Status, User
+from . import bulk
 from .blueprint import amber_days, bp, signed_in_user
 from .exports import items_csv
-from .forms import ItemFilterForm
+from .forms import BulkForm, ItemFilterForm
 from .queries import SORT_COLUMNS, ItemFilter, filtered_items, item_list
 from .rules import LIGHT_LABELS, traffic_light
 
 CSV_LIMIT = 10_000
 
 
+def _OUT_OF_DATE() -> str:  # noqa: N802  (a message, looked up in the reader's language)
+    return _("The list changed since it was loaded. Look at the items again and choose again.")
+
+
 @bp.get("/items")
 def index():
     """All items I may see, filtered, sorted and paged; the filter lives in the URL."""
-    form, wanted = _filter_form()
-    page_number = request.args.get("page", 1, type=bounded_int)
-    listing = item_list(signed_in_user(), wanted, page_number, office_today(), amber_days())
-    args = {k: v for k, v in request.args.items(multi=True) if k != "page"}
-    return render_template(
-        "items/index.html", form=form, listing=listing, args=request.args, query_args=args
+    return _list_page(request.args)
+
+
+def _list_page(
+    args: MultiDict, bulk_form: BulkForm | None = None, problems=(), status=200, notice=None
+):
+    """The list for the filter in `args`; for supervisors with the form that changes the
+    chosen items (and, after a refused change, its messages and the items still chosen)."""
+    user = signed_in_user()
+    form, wanted = _filter_form(args)
+    page_number = args.get("page", 1, type=bounded_int)
+    listing = item_list(user, wanted, page_number, office_today(), amber_days())
+    query_args = {k: v for k, v in args.items(multi=True) if k != "page"}
+    if bulk_form is None and supervises(user):
+        bulk_form = BulkForm(formdata=None, back=urlencode(list(args.items(multi=True))))
+    if bulk_form is not None and bulk_form.responsible.choices is None:
+        _bulk_choices(bulk_form, user)
+    chosen = (
+        {value.partition(":")[0] for value in (bulk_form.items.data or [])} if bulk_form else set()
     )
+    page = render_template(
+        "items/index.html",
+        form=form,
+        listing=listing,
+        args=args,
+        query_args=query_args,
+        bulk=bulk_form,
+        chosen=chosen,
+        problems=problems,
+        notice=notice,
+    )
+    return page, status
+
+
+def _bulk_choices(form: BulkForm, user: User) -> None:
+    """Whom the chosen items may go to: active staff of the cities the user supervises."""
+    cities = {c.id: local_name(c) for c in supervised_cities(user)}
+    people = db.session.scalars(
+        select(User)
+        .options(joinedload(User.department))
+        .where(User.role == Role.STAFF, User.is_active, User.city_id.in_(cities))
+        .order_by(User.name)
+    ).all()
+    form.responsible.choices = [(None, "—")] + [
+        (
+            u.id,
+            f"{u.name} ({local_name(u.department) if u.department else ''}, {cities[u.city_id]})",
+        )
+        for u in people
+    ]
+
+
+@bp.post("/items/bulk")
+def bulk_change():
+    """Reassign the chosen items, move their dates or ask their owners for an update, all or
+    nothing; then back to the same list, or the list again with what stopped the change."""
+    user = signed_in_user()
+    require_supervisor(user)
+    form = BulkForm()
+    _bulk_choices(form, user)
+    args = MultiDict(parse_qsl((form.back.data or "")[:4000], keep_blank_values=True))
+    action = request.form.get("action")
+    if action not in ("reassign", "dates", "remind"):
+        return _list_page(args, form, status=400, notice=_("Choose what to do with the items."))
+    if not form.validate_on_submit():
+        return _list_page(args, form, status=400)
+    versions = _chosen_versions(form)
+    if not versions:
+        form.items.errors = [_("Choose at least one item.")]
+        return _list_page(args, form, status=400)
+    if action == "reassign" and not form.responsible.data:
+        form.responsible.errors = [_("Choose the person who takes the items over.")]
+        return _list_page(args, form, status=400)
+    if action == "dates" and not (form.start_on.data or form.due_on.data):
+        form.due_on.errors = [_("Give a new start or due date.")]
+        return _list_page(args, form, status=400)
+    try:
+        items = bulk.chosen_items(user, versions)
+        if action == "reassign":
+            person = db.session.get(User, form.responsible.data)
+            if person is None or form.responsible.data not in dict(form.responsible.choices):
+                form.responsible.errors = [_("Choose the person who takes the items over.")]
+                return _list_page(args, form, status=400)
+            bulk.reassign(items, user, person)
+            message = ngettext(
+                "%(num)d item reassigned to %(name)s.",
+                "%(num)d items reassigned to %(name)s.",
+                len(items),
+                name=person.name,
+            )
+        elif action == "dates":
+            bulk.reschedule(items, user, form.start_on.data, form.due_on.data)
+            message = ngettext(
+                "New dates for %(num)d item.", "New dates for %(num)d items.", len(items)
+            )
+        else:
+            people = bulk.remind(items, user, office_today())
+            message = ngettext(
+                "%(num)d person will be asked for an update now.",
+                "%(num)d people will be asked for an update now.",
+                people,
+            )
+        db.session.commit()
+    except bulk.Refused as refused:
+        db.session.rollback()
+        status = 409 if refused.conflict else 422
+        notice = None if refused.problems else _OUT_OF_DATE()
+        return _list_page(args, form, refused.problems, status, notice)
+    except StaleDataError:  # a concurrent save got in between the check and the write
+        db.session.rollback()
+        return _list_page(args, form, [], 409, _OUT_OF_DATE())
+    flash(message, "info")
+    return redirect(url_for("items.index", **args.to_dict(flat=False)))
+
+
+def _chosen_versions(form: BulkForm) -> dict[int, int]:
+    """The chosen rows as {item id: version shown}; malformed values are ignored."""
+    versions = {}
+    for value in (form.items.data or [])[: bulk.MAX_ITEMS]:
+        item_id, _sep, version = value.partition(":")
+        try:
+            versions[bounded_int(item_id)] = bounded_int(version)
+        except ValueError:
+            continue
+    return versions
 
 
 @bp.get("/items.csv")
 def export_csv():
     """The filtered list as CSV (UTF-8 with BOM, so Excel shows Chinese correctly)."""
-    _form, wanted = _filter_form()
+    _form, wanted = _filter_form(request.args)
     today, amber = office_today(), amber_days()
     query = filtered_items(signed_in_user(), wanted, today, amber).options(
         joinedload(ActionItem.city),
@@ -57,10 +186,10 @@ def export_csv():
     )
 
 
-def _filter_form() -> tuple[ItemFilterForm, ItemFilter]:
+def _filter_form(args: MultiDict) -> tuple[ItemFilterForm, ItemFilter]:
     """The filter form read from the query string, with choices limited to my scope."""
     user = signed_in_user()
-    form = ItemFilterForm(request.args)
+    form = ItemFilterForm(args)
     cities = related_cities(user)
     form.city.choices = [("", _("All"))] + [(c.slug, local_name(c)) for c in cities]
     city_ids = [c.id for c in cities]

@@ -19,6 +19,7 @@ class ReminderKind(StrEnum):
     DIGEST = "digest"  # weekly board of a supervisor's city
     ASSIGNMENT = "assignment"  # 交办通知: the items of a newly published speech
     RETURNED = "returned"  # 退回通知: a supervisor sent a submitted item back, with the reason
+    REQUEST = "request"  # 催办: a supervisor asks the owners for an update, now (its lines)
 
 
 class ReminderState(StrEnum):
@@ -35,6 +36,7 @@ class LineReason(StrEnum):
     OVERDUE = "overdue"
     ESCALATION = "escalation"
     STALE = "stale"
+    REQUESTED = "requested"  # a supervisor asked for an update (催办)
 
 
 class Reminder(Base):

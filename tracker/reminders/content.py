@@ -40,7 +40,8 @@ def _due_of(line: ReminderLine):
 
 
 def compose_daily(reminder: Reminder, lines: list[ReminderLine], reminded: dict[int, int]):
-    """One email: every item and milestone that needs the recipient, by due date."""
+    """One email: every item and milestone that needs the recipient, by due date (also a
+    supervisor's request for an update, 催办, whose lines all say so)."""
     own = sorted((x for x in lines if x.reason != LineReason.ESCALATION), key=_due_of)
     escalated = sorted((x for x in lines if x.reason == LineReason.ESCALATION), key=_due_of)
     overdue = sum(1 for x in lines if x.days < 0 and x.reason != LineReason.STALE)
@@ -48,6 +49,12 @@ def compose_daily(reminder: Reminder, lines: list[ReminderLine], reminded: dict[
     subject = ngettext(
         "Policy Tracker: %(num)d item needs you", "Policy Tracker: %(num)d items need you", count
     )
+    if reminder.kind == ReminderKind.REQUEST:
+        subject = ngettext(
+            "Policy Tracker: an update is requested on %(num)d item",
+            "Policy Tracker: an update is requested on %(num)d items",
+            count,
+        )
     if overdue:
         subject += " " + ngettext("(%(num)d overdue)", "(%(num)d overdue)", overdue)
     recipient = reminder.recipient
@@ -73,6 +80,8 @@ def compose_daily(reminder: Reminder, lines: list[ReminderLine], reminded: dict[
 def describe(line: ReminderLine) -> str:
     """What the line says about its item, in a sentence."""
     days = line.days
+    if line.reason == LineReason.REQUESTED:
+        return _("Your supervisor asks for an update: please report.")
     if line.reason == LineReason.STALE:
         return ngettext(
             "No update for %(num)d day: please report.",

@@ -86,9 +86,7 @@ def plan_due(now: datetime, *, dry_run: bool = False) -> Plan:
                 joinedload(ActionItem.responsible),
             )
             # A draft's items are not their owners' yet: nobody is reminded of them.
-            .where(
-                ActionItem.status.in_(OPEN), ActionItem.directive_id.in_(published_directives())
-            )
+            .where(ActionItem.status.in_(OPEN), ActionItem.directive_id.in_(published_directives()))
             .order_by(ActionItem.id)
         )
         .unique()

@@ -50,7 +50,7 @@ def _shown_count(message: Reminder, counts: dict[int, int]) -> int | None:
 
 def _item_counts(messages: list[Reminder]) -> dict[int, int]:
     """How many items each message lists (a return notice: its one item)."""
-    daily = [m.id for m in messages if m.kind == ReminderKind.DAILY]
+    daily = [m.id for m in messages if m.kind in (ReminderKind.DAILY, ReminderKind.REQUEST)]
     counts = dict(
         db.session.execute(
             select(ReminderLine.reminder_id, func.count(func.distinct(ReminderLine.item_id)))

@@ -170,23 +170,24 @@ def prepare(reminder_id: int, sender: str, now: datetime) -> EmailMessage | None
     """Under the claim: attach the recipient's waiting lines, check each again, and build the
     email; None (and the message cancelled) when nothing is left to say."""
     reminder = db.session.get(Reminder, reminder_id)
-    if reminder.kind != ReminderKind.DAILY:
+    if reminder.kind in COMPOSERS:
         compose = COMPOSERS[reminder.kind]
         with force_locale(reminder.recipient.locale or "en"):  # the recipient's language
             message = compose(reminder, now)
         db.session.commit()
         return message
-    db.session.execute(
-        update(ReminderLine)
-        .where(
-            ReminderLine.recipient_id == reminder.recipient_id,
-            ReminderLine.reminder_id.is_(None),
-            ReminderLine.dropped.is_(False),
-            ReminderLine.planned_on <= reminder.period_on,
+    if reminder.kind == ReminderKind.DAILY:  # a request for an update has its lines already
+        db.session.execute(
+            update(ReminderLine)
+            .where(
+                ReminderLine.recipient_id == reminder.recipient_id,
+                ReminderLine.reminder_id.is_(None),
+                ReminderLine.dropped.is_(False),
+                ReminderLine.planned_on <= reminder.period_on,
+            )
+            .values(reminder_id=reminder.id)
+            .execution_options(synchronize_session=False)
         )
-        .values(reminder_id=reminder.id)
-        .execution_options(synchronize_session=False)
-    )
     lines = (
         db.session.scalars(
             select(ReminderLine)

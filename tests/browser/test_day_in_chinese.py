@@ -7,7 +7,6 @@ board shows it in Chinese and reads at 1366 and 360 px."""
 import re
 
 from playwright.sync_api import expect
-from sqlalchemy import select
 
 from tests.browser.conftest import OUTPUT
 from tests.test_speech_review import CHINESE

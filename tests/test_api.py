@@ -118,8 +118,9 @@ def test_posting_an_update_follows_the_rules_and_the_version(client, token_for):
 def test_boards_are_for_supervisors(client, token_for):
     assert client.get("/api/v1/boards", headers=token_for("staff")).status_code == 403
     body = client.get("/api/v1/boards", headers=token_for("other_supervisor")).get_json()
-    assert [c["slug"] for c in body["cities"]] == ["haining", "jiaxing"]
-    assert body["cities"][0]["parent"] == "jiaxing"
+    # Each city followed by its sub-units, as on /boards.
+    assert [c["slug"] for c in body["cities"]] == ["jiaxing", "haining"]
+    assert body["cities"][1]["parent"] == "jiaxing"
 
 
 def test_unknown_api_paths_answer_in_json(client):

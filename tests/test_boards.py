@@ -503,3 +503,31 @@ def test_the_csv_export_takes_every_filter_of_the_list(client, login_as):
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows and all(f'href="/items/{r["No."]}"' in listed for r in rows)
+
+
+def test_a_city_board_stays_bounded_and_links_to_the_rest(client, login_as, make_item):
+    """Lists and the timeline show the first 20 with the total and a link to the item list
+    with the same rule; the page does not grow with the data."""
+    import re as regex
+
+    from tracker.models import City, Milestone
+
+    login_as("supervisor")
+    nanjing = db.session.scalar(select(City).where(City.slug == "nanjing"))
+    before = len(client.get("/boards/nanjing").data)
+    for n in range(60):
+        item = make_item(nanjing, due_on=TODAY - timedelta(days=1 + n % 5), status="in_progress")
+        item.milestones.append(Milestone(position=1, title=f"M{n}", due_on=TODAY + timedelta(n)))
+        make_item(nanjing, due_on=TODAY + timedelta(days=10 + n % 30), status="not_started")
+    db.session.commit()
+    html = client.get("/boards/nanjing").get_data(as_text=True)
+    assert len(html) < before + 40_000  # 120 more items, a few more rows, not 120 more lines
+    overdue = regex.search(r'id="list-overdue">Overdue <span class="count">(\d+)<', html)
+    total = int(overdue.group(1))
+    assert total >= 60
+    section = html[html.index('id="list-overdue"') : html.index('id="list-due_soon"')]
+    assert section.count("<li>") == 20
+    assert f"All {total} in the item list" in section
+    listed = client.get("/items?city=nanjing&attention=overdue").get_data(as_text=True)
+    assert f"{total} items" in listed
+    assert "deadlines and milestones: the items due in these days" in html

@@ -3,16 +3,16 @@ a title and description; the page's tables and lists are their text alternatives
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date, timedelta
 from unicodedata import east_asian_width
 
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from ..formatting import format_date
 from ..labels import STATUS_LABELS
 from ..models import Status
-from .queries import BoardRow, Deadline
+from .queries import BoardRow, Timeline
 
 STATUS_COLOURS = {
     Status.NOT_STARTED: "#afb8c1",
@@ -151,46 +151,55 @@ def completion_line(points: list[tuple[date, float]], title: str, chart_id: str)
     return _svg(height, title, description, "".join(parts), chart_id)
 
 
-def deadline_timeline(
-    events: list[Deadline], today: date, title: str, chart_id: str, days: int = 90
-) -> Markup:
-    """The next `days` days on an axis: a dot per item deadline, a diamond per milestone."""
-    left, right = 18, WIDTH - 18
-    most_on_a_day = max(Counter(e.on for e in events).values(), default=1)
-    axis = 24 + 12 * most_on_a_day  # room for the day with the most deadlines
+def deadline_timeline(timeline: Timeline, today: date, title: str, chart_id: str) -> Markup:
+    """The next days on an axis: on each day a bar of its item deadlines (blue) with its
+    milestones (purple) above, scaled to the busiest day (its count written on top). The
+    chart's size does not grow with the data."""
+    days, per_day = timeline.days, timeline.per_day
+    left, right, top, axis = 18, WIDTH - 18, 22, 112
+    busiest = max((a + b for a, b in per_day.values()), default=0)
+    unit = (axis - top) / max(busiest, 1)
     scale = (right - left) / days
+    bar = max(scale * 0.8, 1.5)
     parts = [f'<line x1="{left}" y1="{axis}" x2="{right}" y2="{axis}" stroke="#57606a"/>']
     for offset in range(0, days + 1, 7):
         x = left + offset * scale
         parts.append(
-            f'<line x1="{x:.1f}" y1="{axis - 4}" x2="{x:.1f}" y2="{axis + 4}" stroke="#57606a"/>'
+            f'<line x1="{x:.1f}" y1="{axis}" x2="{x:.1f}" y2="{axis + 4}" stroke="#57606a"/>'
         )
         if offset % 14 == 0:  # a date every other week: room for each
             parts.append(
-                f'<text x="{x:.1f}" y="{axis + 20}" text-anchor="middle" class="legend">'
+                f'<text x="{x:.1f}" y="{axis + 18}" text-anchor="middle" class="legend">'
                 f"{(today + timedelta(days=offset)).strftime('%m-%d')}</text>"
             )
-    stacked: dict[date, int] = {}
-    for event in events:
-        level = stacked.get(event.on, 0)
-        stacked[event.on] = level + 1
-        x = left + (event.on - today).days * scale
-        cy = axis - 12 - level * 12
-        label = escape(f"{event.on.isoformat()}: {event.title}")
-        if event.milestone is None:
-            parts.append(
-                f'<circle cx="{x:.1f}" cy="{cy}" r="5" fill="#0969da">'
-                f"<title>{label}</title></circle>"
+    for day, (items, milestones) in sorted(per_day.items()):
+        x = left + (day - today).days * scale - bar / 2
+        label = escape(
+            _(
+                "%(date)s: %(items)d item deadlines, %(milestones)d milestones",
+                date=format_date(day),
+                items=items,
+                milestones=milestones,
             )
-        else:
+        )
+        y = axis
+        for count, colour in ((items, "#0969da"), (milestones, "#8250df")):
+            if count:
+                height = count * unit
+                y -= height
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{height:.1f}" '
+                    f'fill="{colour}"><title>{label}</title></rect>'
+                )
+        if items + milestones == busiest:
             parts.append(
-                f'<rect x="{x - 4:.1f}" y="{cy - 4}" width="8" height="8" fill="#8250df" '
-                f'transform="rotate(45 {x:.1f} {cy})"><title>{label}</title></rect>'
+                f'<text x="{x + bar / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle" '
+                f'class="legend">{busiest}</text>'
             )
     description = _(
         "%(items)d item deadlines and %(milestones)d milestones in the next %(days)d days.",
-        items=sum(1 for e in events if e.milestone is None),
-        milestones=sum(1 for e in events if e.milestone is not None),
+        items=sum(a for a, _b in per_day.values()),
+        milestones=sum(b for _a, b in per_day.values()),
         days=days,
     )
-    return _svg(axis + 30, title, description, "".join(parts), chart_id)
+    return _svg(axis + 26, title, description, "".join(parts), chart_id)

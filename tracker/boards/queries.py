@@ -15,9 +15,11 @@ from ..clock import office_zone
 from ..extensions import db
 from ..i18n import local_name
 from ..items.rules import (
+    ATTENTION,
     OPEN,
     Light,
     area_light,
+    attention_sql,
     due_soon_sql,
     last_update_sql,
     light_sql,
@@ -290,8 +292,15 @@ def department_rows(
     return sorted(rows, key=lambda r: (r.name, r.note))
 
 
-def directive_rows(scope, today: date, amber_days: int, policy: ReminderPolicy) -> list[BoardRow]:
+def directive_rows(
+    scope, today: date, amber_days: int, policy: ReminderPolicy
+) -> tuple[list[BoardRow], int]:
+    """The directives that most need attention (most overdue, then least complete), at most
+    LIST_LENGTH in the order of their speeches, and how many directives there are."""
     numbers = board(scope, ActionItem.directive_id, today, amber_days, policy)
+    count = len(numbers)
+    worst = sorted(numbers.items(), key=lambda kv: (-kv[1].overdue, kv[1].completion, kv[0]))
+    numbers = dict(worst[:LIST_LENGTH])
     directives = {
         d.id: d
         for d in db.session.scalars(
@@ -303,9 +312,8 @@ def directive_rows(scope, today: date, amber_days: int, policy: ReminderPolicy) 
         row.extra["directive"] = directives[key]
         row.name = directives[key].title
         rows.append(row)
-    return sorted(
-        rows, key=lambda r: (r.extra["directive"].speech_id, r.extra["directive"].position)
-    )
+    rows.sort(key=lambda r: (r.extra["directive"].speech_id, r.extra["directive"].position))
+    return rows, count
 
 
 def shared_directives(
@@ -344,23 +352,30 @@ def shared_directives(
     return result
 
 
-def item_lists(
-    scope, today: date, amber_days: int, policy: ReminderPolicy
-) -> dict[str, list[ActionItem]]:
-    """The overdue, due-soon and stale items with their owners."""
-    light = light_sql(today, amber_days)
-    base = (
-        select(ActionItem)
-        .options(joinedload(ActionItem.responsible), joinedload(ActionItem.department))
-        .where(scope, ActionItem.status.in_(OPEN))
-        .order_by(ActionItem.due_on, ActionItem.id)
-    )
-    lists = {
-        "overdue": base.where(light == "red"),
-        "due_soon": base.where(due_soon_sql(today, amber_days)),
-        "stale": base.where(stale_sql(today, policy)),
-    }
-    return {key: db.session.scalars(query).unique().all() for key, query in lists.items()}
+@dataclass
+class ItemList:
+    total: int
+    first: list[ActionItem]  # the first LIST_LENGTH by due date; the item list has the rest
+
+
+LIST_LENGTH = 20
+
+
+def item_lists(scope, today: date, amber_days: int, policy: ReminderPolicy) -> dict[str, ItemList]:
+    """The overdue, due-soon and stale items: how many, and the first few with their owners."""
+    result = {}
+    for key in ATTENTION:
+        wanted = and_(scope, attention_sql(key, today, amber_days, policy))
+        total = db.session.scalar(select(func.count(ActionItem.id)).where(wanted))
+        first = db.session.scalars(
+            select(ActionItem)
+            .options(joinedload(ActionItem.responsible), joinedload(ActionItem.department))
+            .where(wanted)
+            .order_by(ActionItem.due_on, ActionItem.id)
+            .limit(LIST_LENGTH)
+        ).all()
+        result[key] = ItemList(total, list(first))
+    return result
 
 
 @dataclass
@@ -371,28 +386,66 @@ class Deadline:
     milestone: Milestone | None = None
 
 
-def timeline(scope, today: date, days: int = 90) -> list[Deadline]:
-    """Due dates of open items and their open milestones within the next `days` days."""
+@dataclass
+class Timeline:
+    days: int
+    per_day: dict[date, tuple[int, int]]  # item deadlines and milestones on each day
+    first: list[Deadline]  # the first LIST_LENGTH of them
+    start: date
+    end: date
+
+    @property
+    def total(self) -> int:
+        return sum(items + milestones for items, milestones in self.per_day.values())
+
+
+def timeline(scope, today: date, days: int = 90) -> Timeline:
+    """Due dates of open items and their open milestones within the next `days` days: how
+    many on each day, and the first few."""
     end = today + timedelta(days=days)
-    items = db.session.scalars(
-        select(ActionItem).where(
-            scope, ActionItem.status.in_(OPEN), ActionItem.due_on >= today, ActionItem.due_on <= end
-        )
-    ).all()
-    milestones = db.session.execute(
-        select(Milestone, ActionItem)
+    items = and_(
+        scope, ActionItem.status.in_(OPEN), ActionItem.due_on >= today, ActionItem.due_on <= end
+    )
+    milestones = and_(
+        scope,
+        ActionItem.status.in_(OPEN),
+        Milestone.done_on.is_(None),
+        Milestone.due_on >= today,
+        Milestone.due_on <= end,
+    )
+    per_day: dict[date, tuple[int, int]] = {}
+    for day, count in db.session.execute(
+        select(ActionItem.due_on, func.count()).where(items).group_by(ActionItem.due_on)
+    ):
+        per_day[day] = (count, 0)
+    for day, count in db.session.execute(
+        select(Milestone.due_on, func.count())
         .join(Milestone.item)
-        .where(
-            scope,
-            ActionItem.status.in_(OPEN),
-            Milestone.done_on.is_(None),
-            Milestone.due_on >= today,
-            Milestone.due_on <= end,
+        .where(milestones)
+        .group_by(Milestone.due_on)
+    ):
+        per_day[day] = (per_day.get(day, (0, 0))[0], count)
+    first = [
+        Deadline(i.due_on, i.title, i)
+        for i in db.session.scalars(
+            select(ActionItem)
+            .where(items)
+            .order_by(ActionItem.due_on, ActionItem.id)
+            .limit(LIST_LENGTH)
         )
-    ).all()
-    events = [Deadline(i.due_on, i.title, i) for i in items]
-    events += [Deadline(m.due_on, m.title, i, m) for m, i in milestones]
-    return sorted(events, key=lambda e: (e.on, e.title))
+    ]
+    first += [
+        Deadline(m.due_on, m.title, i, m)
+        for m, i in db.session.execute(
+            select(Milestone, ActionItem)
+            .join(Milestone.item)
+            .where(milestones)
+            .order_by(Milestone.due_on, Milestone.id)
+            .limit(LIST_LENGTH)
+        )
+    ]
+    first.sort(key=lambda e: (e.on, e.title))
+    return Timeline(days, per_day, first[:LIST_LENGTH], today, end)
 
 
 def recent_updates(scope, limit: int = 10) -> list[StatusUpdate]:

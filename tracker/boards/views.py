@@ -85,22 +85,24 @@ def city(slug: str):
     scope = visible_items(current_user) & ActionItem.city_id.in_(within(city))
     total = queries.city_rows([city, *city.sub_units], scope, today, amber_days, policy)[0]
     departments = queries.department_rows(scope, today, amber_days, policy, city)
-    events = queries.timeline(scope, today)
+    coming = queries.timeline(scope, today)
+    directives, directive_count = queries.directive_rows(scope, today, amber_days, policy)
     return render_template(
         "boards/city.html",
         city=city,
         total=total,
         departments=departments,
-        directives=queries.directive_rows(scope, today, amber_days, policy),
+        directives=directives,
+        directive_count=directive_count,
         lists=queries.item_lists(scope, today, amber_days, policy),
         updates=queries.recent_updates(scope),
-        events=events,
+        coming=coming,
         chart=charts.status_bars(departments, _("Items by status per department"), "departments"),
         trend=charts.completion_line(
             queries.completion_history(scope, today), _("Average completion per week"), "trend"
         ),
         timeline=charts.deadline_timeline(
-            events, today, _("Deadlines in the next 90 days"), "timeline"
+            coming, today, _("Deadlines in the next 90 days"), "timeline"
         ),
         today=today,
         amber_days=amber_days,

@@ -104,6 +104,7 @@ class ItemFilterForm(Form):
     light = SelectMultipleField(_l("Light"), validate_choice=False)
     due_from = DateField(_l("Due from"), validators=[Optional()])
     due_to = DateField(_l("Due until"), validators=[Optional()])
+    attention = SelectField(_l("Needs attention"), validate_choice=False)
     sort = SelectField(_l("Sort"), default="due", validate_choice=False)
 
 

@@ -25,7 +25,7 @@ from .blueprint import amber_days, bp, signed_in_user
 from .exports import items_csv
 from .forms import BulkForm, ItemFilterForm
 from .queries import SORT_COLUMNS, ItemFilter, filtered_items, item_list
-from .rules import LIGHT_LABELS, traffic_light
+from .rules import ATTENTION, LIGHT_LABELS, traffic_light
 
 CSV_LIMIT = 10_000
 
@@ -206,6 +206,12 @@ def _filter_form(args: MultiDict) -> tuple[ItemFilterForm, ItemFilter]:
     form.responsible.choices = [(None, _("Anyone"))] + [(u.id, u.name) for u in people]
     form.status.choices = [(str(s), str(STATUS_LABELS[s])) for s in Status]
     form.light.choices = [(key, str(label)) for key, label in LIGHT_LABELS.items()]
+    form.attention.choices = [
+        ("", _("All")),
+        ("overdue", _("Overdue")),
+        ("due_soon", _("Due soon")),
+        ("stale", _("No update for a while")),
+    ]
     form.sort.choices = [
         ("due", _("Due date")),
         ("-due", _("Due date, latest first")),
@@ -225,6 +231,7 @@ def _filter_form(args: MultiDict) -> tuple[ItemFilterForm, ItemFilter]:
         lights=tuple(x for x in form.light.data or () if x in LIGHT_LABELS),
         due_from=form.due_from.data if not form.due_from.errors else None,
         due_to=form.due_to.data if not form.due_to.errors else None,
+        attention=form.attention.data if form.attention.data in ATTENTION else None,
         sort=form.sort.data if form.sort.data in SORT_COLUMNS else "due",
     )
     return form, wanted

@@ -28,7 +28,8 @@ from ..models import (
     item_co_owners,
 )
 from ..paging import Page, one_page
-from .rules import OPEN, Light, light_sql, traffic_light
+from ..reminders.policy import current_policy
+from .rules import ATTENTION, OPEN, Light, attention_sql, light_sql, traffic_light
 
 RECENTLY_CLOSED_DAYS = 30
 
@@ -191,6 +192,7 @@ class ItemFilter:
     lights: tuple[str, ...] = ()
     due_from: date | None = None
     due_to: date | None = None
+    attention: str | None = None  # one of rules.ATTENTION: what a board links to
     sort: str = "due"
 
 
@@ -219,6 +221,8 @@ def filtered_items(user: User, wanted: ItemFilter, today: date, amber_days: int)
         query = query.where(ActionItem.status.in_(wanted.statuses))
     if wanted.lights:
         query = query.where(light_sql(today, amber_days).in_(wanted.lights))
+    if wanted.attention in ATTENTION:
+        query = query.where(attention_sql(wanted.attention, today, amber_days, current_policy()))
     if wanted.due_from:
         query = query.where(ActionItem.due_on >= wanted.due_from)
     if wanted.due_to:

@@ -254,3 +254,16 @@ def stale_sql(today: date, policy: ReminderPolicy):
         stale_cutoff(today, policy) + timedelta(days=1), time(0), office_zone()
     )
     return and_(ActionItem.status.in_(OPEN), last_update_sql() < end_of_cutoff)
+
+
+# What a board lists as needing attention, and the item list filters by ("attention=").
+ATTENTION = ("overdue", "due_soon", "stale")
+
+
+def attention_sql(key: str, today: date, amber_days: int, policy: ReminderPolicy):
+    """Open items that are overdue (a red light), due soon, or stale."""
+    if key == "overdue":
+        return and_(ActionItem.status.in_(OPEN), light_sql(today, amber_days) == "red")
+    if key == "due_soon":
+        return due_soon_sql(today, amber_days)
+    return stale_sql(today, policy)

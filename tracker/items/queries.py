@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..access import visible_items
@@ -46,6 +46,8 @@ class Group:
     key: str
     title: str
     rows: list[ItemRow]
+    total: int = 0
+    rest: dict = field(default_factory=dict)  # the item list's filter for all of them
 
 
 def _row(item: ActionItem, today: date, amber_days: int) -> ItemRow:
@@ -65,55 +67,71 @@ def _list_options(unbounded: bool = False):
     )
 
 
+GROUP_LENGTH = 20
+
+
 def my_work(user: User, today: date, amber_days: int, titles: dict[str, str]) -> list[Group]:
-    """Staff: the items I own or co-own. Supervisors and admins: what waits for them."""
+    """Staff: the items I own or co-own. Supervisors and admins: what waits for them. Each
+    group holds its first GROUP_LENGTH items with the total, and the item list's filter for
+    the rest (a page whose size does not grow with the data)."""
     week_end = today + timedelta(days=7)
     closed_since = today - timedelta(days=RECENTLY_CLOSED_DAYS)
-    query = (
-        select(ActionItem)
-        .options(*_list_options(unbounded=True))
-        .order_by(ActionItem.due_on, ActionItem.id)
-    )
-    if user.role == Role.STAFF:
+    staff = user.role == Role.STAFF
+    mine = visible_items(user)
+    if staff:
         co_owned = select(item_co_owners.c.item_id).where(item_co_owners.c.user_id == user.id)
-        query = query.where(
-            visible_items(user),
-            or_(ActionItem.responsible_id == user.id, ActionItem.id.in_(co_owned)),
-        )
-    else:
-        query = query.where(
-            visible_items(user), ActionItem.status.in_(OPEN), ActionItem.due_on <= week_end
-        )
-    items = db.session.scalars(query).unique().all()
-    if user.role != Role.STAFF:
-        awaiting = (
-            db.session.scalars(
-                select(ActionItem)
-                .options(*_list_options(unbounded=True))
-                .where(visible_items(user), ActionItem.status == Status.AWAITING_VERIFICATION)
-                .order_by(ActionItem.completed_on, ActionItem.id)
-            )
-            .unique()
-            .all()
-        )
-        items = list({i.id: i for i in [*items, *awaiting]}.values())
-    groups = {key: [] for key in ("overdue", "week", "later", "awaiting", "closed")}
-    for item in items:
-        row = _row(item, today, amber_days)
-        status = Status(item.status)
-        if status == Status.AWAITING_VERIFICATION:
-            groups["awaiting"].append(row)
-        elif status.is_closed:
-            closed_on = item.verified_on or item.updated_at.date()
-            if closed_on >= closed_since and user.role == Role.STAFF:
-                groups["closed"].append(row)
-        elif item.due_on and item.due_on < today:
-            groups["overdue"].append(row)
-        elif item.due_on and item.due_on <= week_end:
-            groups["week"].append(row)
-        elif user.role == Role.STAFF:
-            groups["later"].append(row)
-    return [Group(key, titles[key], rows) for key, rows in groups.items()]
+        mine = and_(mine, or_(ActionItem.responsible_id == user.id, ActionItem.id.in_(co_owned)))
+    still_open = ActionItem.status.in_(OPEN)
+    by_due = (ActionItem.due_on, ActionItem.id)
+    own = {"responsible": user.id} if staff else {}
+    groups = {
+        "overdue": (and_(still_open, ActionItem.due_on < today), by_due, {"attention": "overdue"}),
+        "week": (
+            and_(still_open, ActionItem.due_on >= today, ActionItem.due_on <= week_end),
+            by_due,
+            {"due_from": today.isoformat(), "due_to": week_end.isoformat(), "status": list(OPEN)},
+        ),
+        "later": (
+            and_(still_open, or_(ActionItem.due_on > week_end, ActionItem.due_on.is_(None))),
+            by_due,
+            {"due_from": (week_end + timedelta(days=1)).isoformat()},
+        ),
+        "awaiting": (
+            ActionItem.status == Status.AWAITING_VERIFICATION,
+            (ActionItem.completed_on, ActionItem.id),
+            {"status": Status.AWAITING_VERIFICATION.value},
+        ),
+        "closed": (
+            and_(
+                ActionItem.status.in_([s for s in Status if s.is_closed]),
+                or_(
+                    ActionItem.verified_on >= closed_since,
+                    and_(
+                        ActionItem.verified_on.is_(None),
+                        ActionItem.updated_at >= datetime.combine(closed_since, time(0), UTC),
+                    ),
+                ),
+            ),
+            by_due,
+            {"status": [s.value for s in Status if s.is_closed], "sort": "updated"},
+        ),
+    }
+    if not staff:  # supervisors: what waits for them, not everything in their scope
+        del groups["later"], groups["closed"]
+    result = []
+    for key, (rule, order, link) in groups.items():
+        wanted = and_(mine, rule)
+        total = db.session.scalar(select(func.count(ActionItem.id)).where(wanted))
+        items = db.session.scalars(
+            select(ActionItem)
+            .options(*_list_options(unbounded=True))  # a fixed count
+            .where(wanted)
+            .order_by(*order)
+            .limit(GROUP_LENGTH)
+        ).unique()
+        rows = [_row(item, today, amber_days) for item in items]
+        result.append(Group(key, titles[key], rows, total, {**link, **own}))
+    return result
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from flask_babel import lazy_gettext as _l
 
@@ -10,7 +10,7 @@ from ..i18n import local_name
 from ..labels import STATUS_LABELS
 from ..mail import external_url
 from ..models import ActionItem, Status
-from ..spreadsheets import csv_document
+from ..spreadsheets import csv_chunks
 from .rules import Light
 
 CSV_COLUMNS = (
@@ -32,10 +32,10 @@ CSV_COLUMNS = (
 )
 
 
-def items_csv(rows: Iterable[tuple[ActionItem, Light]]) -> bytes:
+def items_csv(rows: Iterable[tuple[ActionItem, Light]]) -> Iterator[bytes]:
     """The items as CSV in the reader's language (dates stay ISO 8601, which every spreadsheet
     reads as a date; UTF-8 with a byte-order mark; formulas neutralised)."""
-    return csv_document([str(c) for c in CSV_COLUMNS], (_row(item, light) for item, light in rows))
+    return csv_chunks([str(c) for c in CSV_COLUMNS], (_row(item, light) for item, light in rows))
 
 
 def _row(item: ActionItem, light: Light) -> list:

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint test-postgres fuzz browser clean i18n-extract i18n-update i18n-compile
+.PHONY: run test lint test-postgres fuzz bench browser clean i18n-extract i18n-update i18n-compile
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(BIN)/python:
@@ -62,6 +62,12 @@ test-postgres: $(VENV)/.installed-test browser i18n-compile
 fuzz: $(VENV)/.installed-test i18n-compile
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-450} $(BIN)/pytest -s -p no:logging -k fuzz \
 		tests/test_fuzz.py tests/test_api.py $(PYTEST_ARGS)
+
+## The benchmark: 1k, 10k and 100k items on SQLite and on the PostgreSQL server on
+## 127.0.0.1:5432 (a throwaway database each), served by gunicorn with gunicorn.conf.py;
+## writes bench-output/bench.md and bench.json. BENCH_ARGS="--sizes 1000 --databases sqlite".
+bench: $(VENV)/.installed-test i18n-compile
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -1,0 +1,306 @@
+"""`make bench`: build deterministic data at several sizes, serve it with gunicorn and the
+repo's gunicorn.conf.py (2 workers x 2 threads), and measure each page's p50/p95, size and
+throughput next to /healthz in the same run, plus reminder planning and sending against a
+local SMTP server. Writes bench-output/bench.json and bench-output/bench.md.
+
+    python bench/run.py [--sizes 1000,10000,100000] [--databases sqlite,postgresql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+TODAY = "2026-06-15"
+PG_ADMIN = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+PAGES = [
+    ("/healthz", None),
+    ("/", "supervisor"),
+    ("/my", "staff"),
+    ("/my", "supervisor"),
+    ("/items", "supervisor"),
+    ("/items?light=red&sort=-due", "supervisor"),
+    ("/items/{item}", "supervisor"),
+    ("/boards", "admin"),
+    ("/boards/{city}", "supervisor"),
+    ("/items.csv?city={city}", "supervisor"),
+    ("/api/v1/items?city={city}", "api"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _database(kind: str, folder: Path) -> tuple[str, callable]:
+    if kind == "sqlite":
+        return f"sqlite:///{folder / 'bench.db'}", lambda: None
+    import psycopg
+
+    name = f"bench_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0")
+
+    def drop():
+        with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    return PG_ADMIN.rsplit("/", 1)[0] + f"/{name}", drop
+
+
+def _build(env: dict, items: int, cities: int) -> dict:
+    subprocess.run([BIN / "tracker", "db", "upgrade"], env=env, check=True, capture_output=True)
+    code = (
+        "import json, datetime; from tracker import create_app; from bench.data import build; "
+        "app = create_app()\n"
+        "with app.app_context():\n"
+        f"    print(json.dumps(build({items}, {cities}, datetime.date.fromisoformat('{TODAY}'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT
+    )
+    if out.returncode:
+        raise SystemExit(f"Building the data failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _sign_in(base: str, email: str) -> requests.Session:
+    session = requests.Session()
+    page = session.get(f"{base}/login").text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = session.post(
+        f"{base}/login",
+        data={"csrf_token": token, "email": email, "password": "bench password 2026"},
+        allow_redirects=False,
+    )
+    assert response.status_code == 302, response.status_code
+    return session
+
+
+def _api_session(base: str, email: str) -> requests.Session:
+    session = _sign_in(base, email)
+    page = session.get(f"{base}/account/tokens").text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    page = session.post(f"{base}/account/tokens", data={"csrf_token": token, "name": "bench"}).text
+    secret = re.search(r"<code[^>]*>([A-Za-z0-9_\-\.]{20,})</code>", page).group(1)
+    api = requests.Session()
+    api.headers["Authorization"] = f"Bearer {secret}"
+    return api
+
+
+def _measure(session: requests.Session, url: str, count: int, seconds: float) -> dict:
+    for _ in range(2):
+        session.get(url)
+    times, size = [], 0
+    for _ in range(count):
+        start = time.perf_counter()
+        response = session.get(url)
+        times.append(time.perf_counter() - start)
+        size = len(response.content)
+        assert response.status_code == 200, (url, response.status_code)
+    times.sort()
+    done = [0]
+    stop = time.monotonic() + seconds
+
+    def hammer():
+        local = requests.Session()
+        local.cookies.update(session.cookies)
+        local.headers.update(session.headers)
+        while time.monotonic() < stop:
+            local.get(url)
+            done[0] += 1
+
+    threads = [threading.Thread(target=hammer) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {
+        "p50_ms": round(statistics.median(times) * 1000, 1),
+        "p95_ms": round(times[int(len(times) * 0.95) - 1] * 1000, 1),
+        "kb": round(size / 1024, 1),
+        "rps": round(done[0] / seconds, 1),
+    }
+
+
+def _rss_mb(pid: int) -> float:
+    pids = [pid] + [
+        int(p)
+        for p in subprocess.run(
+            ["pgrep", "-P", str(pid)], capture_output=True, text=True
+        ).stdout.split()
+    ]
+    total = 0
+    for p in pids:
+        for line in Path(f"/proc/{p}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return round(total / 1024, 1)
+
+
+def _reminders(env: dict) -> dict:
+    from aiosmtpd.controller import Controller
+
+    class Sink:
+        count = 0
+
+        async def handle_DATA(self, server, session, envelope):
+            Sink.count += 1
+            return "250 OK"
+
+    port = _free_port()
+    controller = Controller(Sink(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        mail_env = {**env, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(port)}
+        result = {}
+        for step in ("plan", "send"):
+            start = time.perf_counter()
+            subprocess.run(
+                [BIN / "tracker", "reminders", step, "--today", TODAY]
+                if step == "plan"
+                else [BIN / "tracker", "reminders", step],
+                env=mail_env,
+                check=True,
+                capture_output=True,
+            )
+            result[f"{step}_s"] = round(time.perf_counter() - start, 2)
+        result["emails"] = Sink.count
+        return result
+    finally:
+        controller.stop()
+
+
+def run_one(kind: str, items: int, requests_per_page: int, seconds: float) -> dict:
+    cities = max(2, items // 2000)
+    with tempfile.TemporaryDirectory() as folder:
+        url, drop = _database(kind, Path(folder))
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "SECRET_KEY": "bench",
+            "TRACKER_TODAY": TODAY,
+            "WEB_CONCURRENCY": "2",
+            "PYTHONPATH": str(ROOT),
+        }
+        try:
+            start = time.perf_counter()
+            accounts = _build(env, items, cities)
+            built = round(time.perf_counter() - start, 1)
+            port = _free_port()
+            server = subprocess.Popen(
+                [
+                    BIN / "gunicorn",
+                    "-c",
+                    "gunicorn.conf.py",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--access-logfile",
+                    "/dev/null",
+                    "wsgi:app",
+                ],
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            base = f"http://127.0.0.1:{port}"
+            for _ in range(100):
+                try:
+                    if requests.get(f"{base}/healthz", timeout=1).ok:
+                        break
+                except requests.ConnectionError:
+                    time.sleep(0.2)
+            sessions = {
+                "staff": _sign_in(base, accounts["staff"]),
+                "supervisor": _sign_in(base, accounts["supervisor"]),
+                "admin": _sign_in(base, accounts["admin"]),
+                "api": _api_session(base, accounts["supervisor"]),
+                None: requests.Session(),
+            }
+            pages = {}
+            for path, who in PAGES:
+                url_path = path.format(city=accounts["city"], item=accounts["item"])
+                pages[f"{path} ({who})" if who else path] = _measure(
+                    sessions[who], base + url_path, requests_per_page, seconds
+                )
+            memory = _rss_mb(server.pid)
+            server.send_signal(signal.SIGTERM)
+            server.wait(30)
+            health = pages["/healthz"]["rps"] or 1
+            for figures in pages.values():
+                figures["share_of_healthz"] = round(figures["rps"] / health, 3)
+            return {
+                "database": kind,
+                "items": items,
+                "cities": cities,
+                "build_s": built,
+                "pages": pages,
+                "server_rss_mb": memory,
+                "reminders": _reminders(env),
+            }
+        finally:
+            drop()
+
+
+def markdown(results: list[dict]) -> str:
+    lines = []
+    for result in results:
+        lines.append(
+            f"### {result['items']:,} items, {result['cities']} cities, {result['database']}"
+            f" (server RSS {result['server_rss_mb']} MB; reminders: plan "
+            f"{result['reminders']['plan_s']} s, send {result['reminders']['send_s']} s, "
+            f"{result['reminders']['emails']} emails)\n"
+        )
+        lines.append("| page | p50 ms | p95 ms | KB | req/s | share of /healthz |")
+        lines.append("| --- | --- | --- | --- | --- | --- |")
+        for page, f in result["pages"].items():
+            lines.append(
+                f"| `{page}` | {f['p50_ms']} | {f['p95_ms']} | {f['kb']} | {f['rps']} | "
+                f"{f['share_of_healthz']:.0%} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--out", default=str(ROOT / "bench-output"))
+    args = parser.parse_args()
+    results = []
+    for kind in args.databases.split(","):
+        for size in (int(s) for s in args.sizes.split(",")):
+            print(f"{kind}, {size:,} items ...", flush=True)
+            results.append(run_one(kind, size, args.requests, args.seconds))
+            print(markdown(results[-1:]), flush=True)
+    out = Path(args.out)
+    out.mkdir(exist_ok=True)
+    (out / "bench.json").write_text(json.dumps(results, indent=2))
+    (out / "bench.md").write_text(markdown(results))
+    print(f"Written to {out}/bench.md and bench.json")
+
+
+if __name__ == "__main__":
+    main()

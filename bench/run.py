@@ -223,11 +223,11 @@ def run_one(kind: str, items: int, requests_per_page: int, seconds: float) -> di
                 stderr=subprocess.DEVNULL,
             )
             base = f"http://127.0.0.1:{port}"
-            for _ in range(100):
+            for _ in range(300):
                 try:
                     if requests.get(f"{base}/healthz", timeout=1).ok:
                         break
-                except requests.ConnectionError:
+                except requests.RequestException:  # not listening yet, or still starting
                     time.sleep(0.2)
             sessions = {
                 "staff": _sign_in(base, accounts["staff"]),
@@ -286,7 +286,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--requests", type=int, default=20)
-    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--seconds", type=float, default=3.0)  # of 4 clients, per page
     parser.add_argument("--out", default=str(ROOT / "bench-output"))
     args = parser.parse_args()
     results = []

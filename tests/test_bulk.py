@@ -97,7 +97,7 @@ def test_one_item_changed_meanwhile_stops_the_whole_batch_and_keeps_the_choice(c
     assert response.status_code == 409
     page = response.get_data(as_text=True)
     assert "Nothing was changed:" in page and items[1].title in page
-    assert "changed by someone else since the list was loaded" in page
+    assert "changed since the list was loaded." in page
     # The choice is kept: the three boxes are still ticked, the date still typed.
     for item in items:
         assert f'value="{item.id}:' in page
@@ -164,7 +164,17 @@ def test_asking_for_an_update_emails_each_owner_once_through_the_outbox(
     # Asking again the same day (a double click) plans nothing new.
     items = [db.session.get(ActionItem, i.id) for i in items]
     assert [i.version for i in items] == versions  # a request is not a change of the item
-    assert _post(client, items, "remind").status_code == 302
+    again = _post(client, items, "remind")
+    assert again.status_code == 302
+    page = client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "were already asked for an update today" in page
+    # No second message, not even an empty one, and one audit entry per item asked about.
+    assert db.session.scalar(
+        select(func.count(Reminder.id)).where(Reminder.kind == ReminderKind.REQUEST)
+    ) == len(owners)
+    assert db.session.scalar(
+        select(func.count(AuditEvent.id)).where(AuditEvent.action == "item.reminded")
+    ) == len(items)
     lines = db.session.scalar(
         select(func.count(ReminderLine.id)).where(ReminderLine.reason == "requested")
     )

@@ -19,7 +19,7 @@ def test_an_unexpected_error_gives_a_generic_500_and_rolls_back(app, client, cap
     page = client.get("/boom")
     body = page.get_data(as_text=True)
     assert page.status_code == 500
-    assert "Internal Server Error" in body
+    assert "Something went wrong" in body and "nothing was saved" in body
     assert "secret internals" not in body and "Traceback" not in body
     assert db.session.scalar(select(func.count()).select_from(City)) == 0
     assert "secret internals" in caplog.text

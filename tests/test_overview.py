@@ -75,4 +75,4 @@ def test_page_statement_count_does_not_grow_with_the_data(
 def test_unknown_pages_get_a_plain_404(client):
     page = client.get("/no-such-page")
     assert page.status_code == 404
-    assert "Not Found" in page.get_data(as_text=True)
+    assert "Not found" in page.get_data(as_text=True)

@@ -14,6 +14,7 @@ from datetime import date
 import wtforms
 from flask import Flask, abort, request
 from flask.json.provider import DefaultJSONProvider
+from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 
 # The largest value of PostgreSQL's `integer`, the type of every id and count column.
@@ -77,9 +78,9 @@ def _pages_take_forms():
     whatever its shape ([1, 2] failed), and its CSRF check fails on a multipart field whose
     name the parser could not read (a line break in it)."""
     if request.is_json and not request.path.startswith("/api/"):
-        abort(415, "Send the form as form data, not JSON.")
+        abort(415, _("Send the form as form data, not JSON."))
     if None in request.form:
-        abort(400, "Every form field needs a name.")
+        abort(400, _("Every form field needs a name."))
 
 
 def _refuse_unstorable_text():
@@ -94,7 +95,7 @@ def _refuse_unstorable_text():
     if request.is_json:
         texts += _strings(request.get_json(silent=True))
     if not all(_storable(text) for text in texts if isinstance(text, str)):
-        abort(400, "Text may not contain NUL characters or unpaired surrogates.")
+        abort(400, _("Text may not contain NUL characters or unpaired surrogates."))
 
 
 def _strings(value) -> list[str]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from .. import audit
 from ..access import visible_items
@@ -22,6 +22,7 @@ from ..models import (
     Reminder,
     ReminderKind,
     ReminderLine,
+    Status,
     User,
     utcnow,
 )
@@ -51,16 +52,20 @@ def chosen_items(user: User, versions: dict[int, int]) -> list[ActionItem]:
     if len(items) != len(versions):
         raise Refused([], conflict=True)  # gone or out of scope: the list is out of date
     changed = [
-        (i, _("changed by someone else since the list was loaded"))
-        for i in items
-        if i.version != versions[i.id]
+        (i, _("changed since the list was loaded.")) for i in items if i.version != versions[i.id]
     ]
     if changed:
         raise Refused(changed, conflict=True)
-    closed = [(i, _("closed or awaiting verification")) for i in items if i.status not in OPEN]
+    closed = [(i, _not_open(i)) for i in items if i.status not in OPEN]
     if closed:
         raise Refused(closed)
     return items
+
+
+def _not_open(item: ActionItem) -> str:
+    if item.status == Status.AWAITING_VERIFICATION:
+        return _("awaiting verification: verify or return it first.")
+    return _("closed: it is no longer worked on.")
 
 
 def reassign(items: list[ActionItem], actor: User, responsible: User) -> None:
@@ -134,13 +139,13 @@ def remind(items: list[ActionItem], actor: User, today: date) -> int:
             )
         )
     }
-    told = 0
+    told, asked_about = 0, set()
     for owner_id, owned in by_owner.items():
         new = [i for i in owned if (owner_id, i.id) not in asked]
         if not new:
             continue
-        # A message of its own, sent at once; its lines are unique per item, owner and day,
-        # so a double click's second message finds its lines taken and is cancelled.
+        # A message of its own, sent at once. Its lines are unique per item, owner and day:
+        # a concurrent second request finds them taken, and its message is withdrawn here.
         entry = outbox_entry(
             ReminderKind.REQUEST, f"{owner_id}:{today}:{uuid.uuid4().hex}", owner_id, today, now
         )
@@ -165,7 +170,17 @@ def remind(items: list[ActionItem], actor: User, today: date) -> int:
             ],
             ["key"],
         )
+        mine = set(
+            db.session.scalars(
+                select(ReminderLine.item_id).where(ReminderLine.reminder_id == message_id)
+            )
+        )
+        if not mine:
+            db.session.execute(delete(Reminder).where(Reminder.id == message_id))
+            continue
         told += 1
+        asked_about |= mine
     for item in items:
-        audit.record("item.reminded", item, actor=actor, version=item.version)
+        if item.id in asked_about:
+            audit.record("item.reminded", item, actor=actor, version=item.version)
     return told

@@ -142,10 +142,14 @@ def bulk_change():
             )
         else:
             people = bulk.remind(items, user, office_today())
-            message = ngettext(
-                "%(num)d person will be asked for an update now.",
-                "%(num)d people will be asked for an update now.",
-                people,
+            message = (
+                _("The owners of these items were already asked for an update today.")
+                if not people
+                else ngettext(
+                    "%(num)d person will be asked for an update now.",
+                    "%(num)d people will be asked for an update now.",
+                    people,
+                )
             )
         db.session.commit()
     except bulk.Refused as refused:

@@ -74,6 +74,7 @@ def compose_daily(reminder: Reminder, lines: list[ReminderLine], reminded: dict[
         reminded=reminded,
         links=links,
         describe=describe,
+        requested=reminder.kind == ReminderKind.REQUEST,
     )
 
 

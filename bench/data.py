@@ -126,12 +126,20 @@ def build(items: int, cities: int, today: date, seed: int = 2026) -> dict:
         by_city.setdefault(city_id, []).append(department_id)
     batch = 5_000
     for start in range(0, items, batch):
-        rows = []
+        rows, plans = [], []
         for k in range(start, min(items, start + batch)):
             city = city_ids[k % len(city_ids)]
             department = rng.choice(by_city[city])
             status = rng.choice(STATUSES)
             due = today + timedelta(days=rng.randint(-30, 60))
+            finished = status in ("done", "awaiting_verification")
+            progress = 100 if finished else rng.randint(0, 90)
+            # 80 % have 1-3 milestones, each done or not; the latest update is 0-40 days old.
+            marks = [rng.random() < 0.5 for _ in range(rng.randint(1, 3))]
+            marks = marks if rng.random() < 0.8 else []
+            quiet = rng.randint(0, 40)
+            plans.append((marks, quiet))
+            share = 100.0 * sum(marks) / len(marks) if marks else float(progress)
             rows.append(
                 {
                     "directive_id": rng.choice(directives[speeches[city]]),
@@ -141,18 +149,17 @@ def build(items: int, cities: int, today: date, seed: int = 2026) -> dict:
                     "title": f"Item {k}: carry out the work",
                     "priority": "normal",
                     "status": status,
-                    "progress": 100
-                    if status in ("done", "awaiting_verification")
-                    else rng.randint(0, 90),
+                    "progress": progress,
                     "start_on": due - timedelta(days=rng.randint(30, 120)),
                     "due_on": due,
-                    "completed_on": today - timedelta(days=1)
-                    if status in ("done", "awaiting_verification")
-                    else None,
+                    "completed_on": today - timedelta(days=1) if finished else None,
                     "verified_on": today - timedelta(days=1) if status == "done" else None,
-                    "created_at": now - timedelta(days=100),
-                    "updated_at": now - timedelta(days=rng.randint(0, 30)),
+                    "created_at": now - timedelta(days=130),
+                    "updated_at": now - timedelta(days=quiet),
                     "version": UPDATES + 1,
+                    # The figures the app keeps with each change (tracker/items/figures.py).
+                    "completion": 100.0 if status == "done" else share,
+                    "last_update_at": now - timedelta(days=quiet),
                 }
             )
         db.session.execute(insert(ActionItem), rows)
@@ -160,31 +167,31 @@ def build(items: int, cities: int, today: date, seed: int = 2026) -> dict:
             select(ActionItem.id).order_by(ActionItem.id.desc()).limit(len(rows))
         ).all()
         milestones, updates = [], []
-        for item_id, row in zip(sorted(ids), rows, strict=True):
-            if rng.random() < 0.8:
-                for m in range(rng.randint(1, 3)):
-                    milestones.append(
-                        {
-                            "item_id": item_id,
-                            "position": m + 1,
-                            "title": f"Milestone {m + 1}",
-                            "due_on": row["due_on"] - timedelta(days=10 * (3 - m)),
-                            "weight": 1,
-                            "done_on": row["due_on"] - timedelta(days=12 * (3 - m))
-                            if rng.random() < 0.5
-                            else None,
-                        }
-                    )
+        for item_id, row, (marks, quiet) in zip(sorted(ids), rows, plans, strict=True):
+            for m, finished in enumerate(marks):
+                milestones.append(
+                    {
+                        "item_id": item_id,
+                        "position": m + 1,
+                        "title": f"Milestone {m + 1}",
+                        "due_on": row["due_on"] - timedelta(days=10 * (3 - m)),
+                        "weight": 1,
+                        "done_on": row["due_on"] - timedelta(days=12 * (3 - m))
+                        if finished
+                        else None,
+                    }
+                )
             for u in range(UPDATES):
+                last = u == UPDATES - 1
                 updates.append(
                     {
                         "item_id": item_id,
                         "author_id": row["responsible_id"],
-                        "created_at": now - timedelta(days=100 - 9 * u),
+                        "created_at": now - timedelta(days=quiet + 9 * (UPDATES - 1 - u)),
                         "from_status": "in_progress",
-                        "to_status": "in_progress",
+                        "to_status": row["status"] if last else "in_progress",
                         "from_progress": 5 * u,
-                        "to_progress": 5 * u + 5,
+                        "to_progress": row["progress"] if last else 5 * u + 5,
                         "note": f"Update {u}",
                     }
                 )

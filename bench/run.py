@@ -68,11 +68,20 @@ def _database(kind: str, folder: Path) -> tuple[str, callable]:
 
 def _build(env: dict, items: int, cities: int) -> dict:
     subprocess.run([BIN / "tracker", "db", "upgrade"], env=env, check=True, capture_output=True)
+    # The data, statistics as autovacuum would gather them, then the snapshots the
+    # scheduler makes each day (timed: the cost of a day's first board view without it).
     code = (
-        "import json, datetime; from tracker import create_app; from bench.data import build; "
+        "import json, time, datetime; from tracker import create_app; from bench.data import build\n"
+        "from tracker.boards import history; from tracker.extensions import db\n"
         "app = create_app()\n"
         "with app.app_context():\n"
-        f"    print(json.dumps(build({items}, {cities}, datetime.date.fromisoformat('{TODAY}'))))"
+        f"    today = datetime.date.fromisoformat('{TODAY}')\n"
+        f"    accounts = build({items}, {cities}, today)\n"
+        "    with db.engine.connect() as c:\n"
+        "        c.exec_driver_sql('ANALYZE'); c.commit()\n"
+        "    start = time.perf_counter(); history.keep_up(today)\n"
+        "    accounts['snapshots_s'] = round(time.perf_counter() - start, 2)\n"
+        "    print(json.dumps(accounts))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT
@@ -253,6 +262,7 @@ def run_one(kind: str, items: int, requests_per_page: int, seconds: float) -> di
                 "items": items,
                 "cities": cities,
                 "build_s": built,
+                "snapshots_s": accounts["snapshots_s"],
                 "pages": pages,
                 "server_rss_mb": memory,
                 "reminders": _reminders(env),
@@ -266,7 +276,8 @@ def markdown(results: list[dict]) -> str:
     for result in results:
         lines.append(
             f"### {result['items']:,} items, {result['cities']} cities, {result['database']}"
-            f" (server RSS {result['server_rss_mb']} MB; reminders: plan "
+            f" (server RSS {result['server_rss_mb']} MB; the day's snapshots "
+            f"{result['snapshots_s']} s; reminders: plan "
             f"{result['reminders']['plan_s']} s, send {result['reminders']['send_s']} s, "
             f"{result['reminders']['emails']} emails)\n"
         )

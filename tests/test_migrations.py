@@ -4,7 +4,7 @@ downgrade followed by an upgrade keeps every row."""
 import hashlib
 import time
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import flask_migrate
 from alembic.autogenerate import compare_metadata
@@ -202,6 +202,10 @@ def _fill_every_table() -> None:
     db.session.flush()
     item_services.report_status(items[0], staff, done, items[0].version, TODAY)
     item_services.send_back(items[0], supervisor, "Attach the minutes", items[0].version, TODAY)
+    # The boards' snapshot of a day that has ended, holding every item made so far.
+    from tracker.boards import history
+
+    history.make_snapshots([date.today()], date.today() + timedelta(days=1))
     db.session.commit()
 
 

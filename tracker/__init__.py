@@ -11,6 +11,7 @@ from flask import Flask
 from . import database, errors, i18n, inputs, logs, security
 from .config import from_environment
 from .extensions import babel, csrf, db, login_manager, migrate
+from .items import figures  # noqa: F401  (keeps the items' board figures with each flush)
 from .paths import MIGRATIONS, PROJECT_ROOT, TEMPLATES
 
 
@@ -76,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from .admin.cli import users_group
+    from .boards.cli import boards_group
     from .reminders.cli import reminders_group, scheduler_command, serve_command
     from .seeding.cli import seed_command
     from .speeches.cli import import_speech_command
@@ -85,6 +87,7 @@ def register_cli(app: Flask) -> None:
         import_speech_command,
         reminders_group,
         users_group,
+        boards_group,
         scheduler_command,
         serve_command,
     ):

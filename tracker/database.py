@@ -24,13 +24,15 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record) -> None:
     cursor.close()
 
 
-def insert_ignoring_duplicates(model, rows: list[dict], unique: list[str]) -> None:
+def insert_ignoring_duplicates(model, rows: list[dict], unique: list[str]) -> int:
     """INSERT ... ON CONFLICT DO NOTHING on the unique columns: a row that is already there,
-    or that a concurrent writer inserts first, is left alone."""
+    or that a concurrent writer inserts first, is left alone. Returns the rows inserted (for a
+    single row; the driver's figure for several)."""
     if not rows:
-        return
+        return 0
     if db.engine.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    db.session.execute(insert(model).on_conflict_do_nothing(index_elements=unique), rows)
+    statement = insert(model.__table__).on_conflict_do_nothing(index_elements=unique)
+    return db.session.execute(statement, rows[0] if len(rows) == 1 else rows).rowcount

@@ -14,8 +14,8 @@ from datetime import date
 from flask import Blueprint, abort, current_app, g, jsonify, request
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..access import item_or_404, supervised_cities, supervises, visible_items
-from ..boards.queries import city_rows
+from ..access import item_or_404, supervised_cities, supervises
+from ..boards.figures import city_rows, frame_for
 from ..clock import office_today
 from ..extensions import csrf, db
 from ..inputs import INT_MAX
@@ -23,7 +23,6 @@ from ..items import services
 from ..items.queries import PAGE_SIZE, SORT_COLUMNS, ItemFilter, item_list, item_page
 from ..items.rules import LIGHT_LABELS
 from ..models import Status
-from ..reminders.policy import current_policy
 from . import serialize
 from .openapi import REPORT, URL_PATTERN, document
 from .tokens import user_for_bearer
@@ -197,12 +196,12 @@ def boards():
     user = g.api_user
     if not supervises(user):
         return _fail(403, "Boards are for supervisors and admins.")
-    today = office_today()
     cities = supervised_cities(user)
+    seen = frame_for(user, [c.id for c in cities])
     # A city's figures include its sub-units', as on the boards (city_rows).
-    rows = city_rows(cities, visible_items(user), today, _amber_days(), current_policy())
+    rows = city_rows(seen, cities)
     return jsonify(
-        as_of=today.isoformat(),
+        as_of=seen.today.isoformat(),
         cities=[
             {
                 "slug": row.extra["city"].slug,

@@ -12,7 +12,8 @@ from markupsafe import Markup, escape
 from ..formatting import format_date
 from ..labels import STATUS_LABELS
 from ..models import Status
-from .queries import BoardRow, Timeline
+from .figures import BoardRow
+from .lists import Timeline
 
 STATUS_COLOURS = {
     Status.NOT_STARTED: "#afb8c1",

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..access import city_or_404, require_supervisor, supervised_cities, visible_items, within
-from ..clock import office_today
-from ..models import ActionItem
-from ..reminders.policy import current_policy
-from . import charts, queries
-from .queries import BoardRow
+from ..access import city_or_404, require_supervisor, supervised_cities, within
+from . import charts, figures, lists
+from .figures import BoardRow, frame_for
 
 bp = Blueprint("boards", __name__)
 
@@ -48,16 +45,13 @@ def _sorted(rows: list[BoardRow], sort: str) -> list[BoardRow]:
 @bp.get("/boards")
 def index():
     """Every city in scope side by side: status, completion, what is late and stale."""
-    today = office_today()
-    amber_days = current_app.config["TRACKER_AMBER_DAYS"]
-    policy = current_policy()
     cities = supervised_cities(current_user)
-    scope = visible_items(current_user)
+    seen = frame_for(current_user, [c.id for c in cities])
     sort = request.args.get("sort", "name")
     sort = sort if sort in SORTS else "name"
-    rows = _sorted(queries.city_rows(cities, scope, today, amber_days, policy), sort)
+    rows = _sorted(figures.city_rows(seen, cities), sort)
     # Each city's figures include its sub-units: the total adds the cities at the top only.
-    total = queries.total_row([r for r in rows if "parent" not in r.extra], _("All cities"))
+    total = figures.total_row([r for r in rows if "parent" not in r.extra], _("All cities"))
     return render_template(
         "boards/index.html",
         rows=rows,
@@ -65,12 +59,12 @@ def index():
         sort=sort,
         chart=charts.status_bars(rows, _("Items by status per city"), "cities"),
         trend=charts.completion_line(
-            queries.completion_history(scope, today), _("Average completion per week"), "trend"
+            figures.completion_history(seen), _("Average completion per week"), "trend"
         ),
-        shared=queries.shared_directives(cities, scope, today, amber_days, policy),
-        today=today,
-        amber_days=amber_days,
-        stale_after=policy.stale_after,
+        shared=figures.shared_directives(seen, cities),
+        today=seen.today,
+        amber_days=seen.amber_days,
+        stale_after=seen.policy.stale_after,
     )
 
 
@@ -79,14 +73,11 @@ def city(slug: str):
     """One city with its sub-units (its figures include theirs, as on /boards): departments,
     directives, late and stale items, the coming deadlines."""
     city = city_or_404(current_user, slug)
-    today = office_today()
-    amber_days = current_app.config["TRACKER_AMBER_DAYS"]
-    policy = current_policy()
-    scope = visible_items(current_user) & ActionItem.city_id.in_(within(city))
-    total = queries.city_rows([city, *city.sub_units], scope, today, amber_days, policy)[0]
-    departments = queries.department_rows(scope, today, amber_days, policy, city)
-    coming = queries.timeline(scope, today)
-    directives, directive_count = queries.directive_rows(scope, today, amber_days, policy)
+    seen = frame_for(current_user, within(city))
+    total = figures.city_rows(seen, [city, *city.sub_units])[0]
+    departments = figures.department_rows(seen, city)
+    coming = lists.timeline(seen)
+    directives, directive_count = figures.directive_rows(seen)
     return render_template(
         "boards/city.html",
         city=city,
@@ -94,17 +85,17 @@ def city(slug: str):
         departments=departments,
         directives=directives,
         directive_count=directive_count,
-        lists=queries.item_lists(scope, today, amber_days, policy),
-        updates=queries.recent_updates(scope),
+        lists=lists.item_lists(seen),
+        updates=lists.recent_updates(seen),
         coming=coming,
         chart=charts.status_bars(departments, _("Items by status per department"), "departments"),
         trend=charts.completion_line(
-            queries.completion_history(scope, today), _("Average completion per week"), "trend"
+            figures.completion_history(seen), _("Average completion per week"), "trend"
         ),
         timeline=charts.deadline_timeline(
-            coming, today, _("Deadlines in the next 90 days"), "timeline"
+            coming, seen.today, _("Deadlines in the next 90 days"), "timeline"
         ),
-        today=today,
-        amber_days=amber_days,
-        stale_after=policy.stale_after,
+        today=seen.today,
+        amber_days=seen.amber_days,
+        stale_after=seen.policy.stale_after,
     )

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import Date, Integer, and_, case, func, literal, select
+from sqlalchemy import Date, Integer, and_, case, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from ..clock import office_zone
-from ..models import ActionItem, Role, Status, StatusUpdate
+from ..models import ActionItem, Role, Status
 from ..workdays import count_days
 
 if TYPE_CHECKING:
@@ -212,18 +212,6 @@ def area_light(open_items: int, red: int, amber: int) -> Light:
 # /admin/policy, and counts days as that policy does (calendar or working days).
 
 
-def last_update_sql():
-    """When an item last moved: its latest status update, else its creation (a correlated
-    subquery, for any query over items)."""
-    latest = (
-        select(func.max(StatusUpdate.created_at))
-        .where(StatusUpdate.item_id == ActionItem.id)
-        .correlate(ActionItem)
-        .scalar_subquery()
-    )
-    return func.coalesce(latest, ActionItem.created_at)
-
-
 def due_soon_sql(today: date, amber_days: int):
     """Open and due from today to `amber_days` ahead, the days that turn the light amber."""
     return and_(
@@ -253,7 +241,7 @@ def stale_sql(today: date, policy: ReminderPolicy):
     end_of_cutoff = datetime.combine(
         stale_cutoff(today, policy) + timedelta(days=1), time(0), office_zone()
     )
-    return and_(ActionItem.status.in_(OPEN), last_update_sql() < end_of_cutoff)
+    return and_(ActionItem.status.in_(OPEN), ActionItem.last_update_at < end_of_cutoff)
 
 
 # What a board lists as needing attention, and the item list filters by ("attention=").

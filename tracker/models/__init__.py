@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 from .audit import AuditEvent
 from .auth import ApiToken, PasswordReset, UserSession, token_digest
 from .base import Base, utcnow
+from .boards import BoardSnapshot, SnapshotDay
 from .items import (
     ActionItem,
     EvidenceFile,
@@ -36,6 +37,8 @@ def _refuse_history_rewrites(session: Session, flush_context, instances) -> None
 
 __all__ = [
     "ActionItem",
+    "BoardSnapshot",
+    "SnapshotDay",
     "ApiToken",
     "AppendOnlyViolation",
     "AuditEvent",

@@ -61,6 +61,7 @@ class ActionItem(Base):
         Index("ix_action_items_city_status_due", "city_id", "status", "due_on"),
         Index("ix_action_items_status_due", "status", "due_on"),
         Index("ix_action_items_department_status", "department_id", "status"),
+        Index("ix_action_items_city_last_update", "city_id", "last_update_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -81,6 +82,14 @@ class ActionItem(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     # Optimistic locking: a save based on an older version fails instead of overwriting.
     version: Mapped[int] = mapped_column(nullable=False)
+    # Kept with every change in the same flush (tracker/items/figures.py), so that boards add
+    # up columns instead of reading milestones and history: the completion (`completion_of`)
+    # and the moment of the latest status update, else of creation. `tracker boards rebuild`
+    # recomputes both from the milestones and the history.
+    completion: Mapped[float] = mapped_column(default=lambda context: _first_completion(context))
+    last_update_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=lambda context: _created(context)
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -99,6 +108,17 @@ class ActionItem(Base):
 
     def __repr__(self) -> str:
         return f"<ActionItem {self.id} {self.status}>"
+
+
+def _created(context) -> datetime:
+    """A new item last moved when it was created (also for rows inserted without the ORM)."""
+    return context.get_current_parameters().get("created_at") or utcnow()
+
+
+def _first_completion(context) -> float:
+    """A new item's completion, before it has milestones: done is 100, else its progress."""
+    row = context.get_current_parameters()
+    return 100.0 if row.get("status") == Status.DONE else float(row.get("progress") or 0)
 
 
 class Milestone(Base):

@@ -10,26 +10,28 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import and_, or_, select, update
 
 from ..access import published_directives
 from ..clock import office_zone
 from ..database import insert_ignoring_duplicates
 from ..extensions import db
-from ..items.rules import OPEN, last_update_sql
+from ..items.rules import OPEN
 from ..models import (
     ActionItem,
     City,
     LineReason,
+    Milestone,
     Reminder,
     ReminderKind,
     ReminderLine,
     ReminderState,
     Role,
     User,
+    item_co_owners,
     utcnow,
 )
 from .outbox import outbox_entry, plan_messages
@@ -37,10 +39,23 @@ from .policy import ReminderPolicy, current_policy
 from .rules import due_reason, escalates, stale, window
 
 
+class Item(NamedTuple):
+    """What planning needs of an open item, read as plain rows (no ORM objects)."""
+
+    id: int
+    title: str
+    city_id: int
+    due_on: date | None
+    responsible_id: int | None
+    last_update_on: date  # the office day of its last update, as boards count it
+    owner_ids: tuple[int, ...]  # the responsible person first, then the co-owners
+    milestones: tuple[tuple[int, date], ...]  # its open milestones with a due date
+
+
 @dataclass(frozen=True)
 class PlannedLine:
     recipient: User
-    item: ActionItem
+    item: Item
     reason: LineReason
     days: int
     planned_on: date
@@ -76,42 +91,27 @@ def plan_due(now: datetime, *, dry_run: bool = False) -> Plan:
         for u in users
     }
     by_id = {u.id: u for u in users}
-    items = (
-        db.session.scalars(
-            select(ActionItem)
-            .options(
-                selectinload(ActionItem.co_owners),
-                selectinload(ActionItem.milestones),
-                joinedload(ActionItem.city),
-                joinedload(ActionItem.responsible),
-            )
-            # A draft's items are not their owners' yet: nobody is reminded of them.
-            .where(ActionItem.status.in_(OPEN), ActionItem.directive_id.in_(published_directives()))
-            .order_by(ActionItem.id)
-        )
-        .unique()
-        .all()
-    )
-    last_updates = _last_update_days(items)
+    items = _open_items()
     supervisors = _supervisors_by_city(users)
     reminded = _items_whose_owners_were_reminded()
+    rules = _Rules(policy)
 
     lines: list[PlannedLine] = []
     for item in items:
-        owners = [u for u in [item.responsible, *item.co_owners] if u is not None and u.is_active]
-        for owner in {o.id: o for o in owners}.values():
+        owners = [by_id[o] for o in item.owner_ids if o in by_id]  # the active ones
+        for owner in owners:
             window_days = days.get(owner.id)
             if not window_days:
                 continue
             recipient = _route(owner, window_days[-1], by_id, required=False)
             if recipient is None:
                 continue
-            lines += _owner_lines(item, owner, recipient, window_days, last_updates, policy)
+            lines += _owner_lines(item, owner, recipient, window_days, rules)
         if item.due_on is None or (owners and item.id not in reminded):
             continue  # supervisors hear of an item once its owners have been reminded of it
         for supervisor in supervisors.get(item.city_id, []):
             window_days = days.get(supervisor.id)
-            if window_days and escalates(item.due_on, window_days, policy):
+            if window_days and rules.escalates(item.due_on, window_days):
                 recipient = _route(supervisor, window_days[-1], by_id, required=True)
                 late = (window_days[-1] - item.due_on).days
                 lines.append(
@@ -121,7 +121,7 @@ def plan_due(now: datetime, *, dry_run: bool = False) -> Plan:
                         LineReason.ESCALATION,
                         -late,
                         window_days[-1],
-                        owner=item.responsible,
+                        owner=by_id.get(item.responsible_id),
                     )
                 )
     digests = []
@@ -142,28 +142,99 @@ def _digest_week(days: list[date], policy: ReminderPolicy) -> date | None:
     return digest_days[-1] - timedelta(days=digest_days[-1].weekday()) if digest_days else None
 
 
-def _owner_lines(item, owner, recipient, days, last_updates, policy) -> list[PlannedLine]:
+def _owner_lines(item: Item, owner, recipient, days, rules: _Rules) -> list[PlannedLine]:
     on_behalf = owner if recipient.id != owner.id else None
     planned_on = days[-1]
     lines = []
     if item.due_on is not None:
-        fired = due_reason(item.due_on, days, policy)
+        fired = rules.due_reason(item.due_on, days)
         if fired:
             lines.append(PlannedLine(recipient, item, *fired, planned_on, owner=on_behalf))
-    for milestone in item.milestones:
-        if milestone.done_on is None and milestone.due_on is not None:
-            fired = due_reason(milestone.due_on, days, policy)
-            if fired:
-                lines.append(
-                    PlannedLine(recipient, item, *fired, planned_on, milestone.id, on_behalf)
-                )
-    quiet_since = last_updates[item.id]
-    if stale(quiet_since, days, policy):
-        quiet = (planned_on - quiet_since).days
+    for milestone_id, due_on in item.milestones:
+        fired = rules.due_reason(due_on, days)
+        if fired:
+            lines.append(PlannedLine(recipient, item, *fired, planned_on, milestone_id, on_behalf))
+    if rules.stale(item.last_update_on, days):
+        quiet = (planned_on - item.last_update_on).days
         lines.append(
             PlannedLine(recipient, item, LineReason.STALE, quiet, planned_on, owner=on_behalf)
         )
     return lines
+
+
+class _Rules:
+    """The rules of rules.py for one run, each answer kept: items share a few hundred due
+    dates and windows, so 100,000 items cost a few thousand evaluations."""
+
+    def __init__(self, policy: ReminderPolicy) -> None:
+        self.policy = policy
+        self._answers: dict = {}
+
+    def _ask(self, rule, day: date, days: list[date]):
+        key = (rule, day, days[0], days[-1])
+        if key not in self._answers:
+            self._answers[key] = rule(day, days, self.policy)
+        return self._answers[key]
+
+    def due_reason(self, due: date, days: list[date]):
+        return self._ask(due_reason, due, days)
+
+    def escalates(self, due: date, days: list[date]) -> bool:
+        return self._ask(escalates, due, days)
+
+    def stale(self, last_update: date, days: list[date]) -> bool:
+        return self._ask(stale, last_update, days)
+
+
+def _open_items() -> list[Item]:
+    """The open items of published speeches, their owners and open milestones: three
+    queries of plain rows."""
+    wanted = and_(ActionItem.status.in_(OPEN), ActionItem.directive_id.in_(published_directives()))
+    co_owners: dict[int, list[int]] = defaultdict(list)
+    for item_id, user_id in db.session.execute(
+        select(item_co_owners.c.item_id, item_co_owners.c.user_id)
+        .join(ActionItem, ActionItem.id == item_co_owners.c.item_id)
+        .where(wanted)
+        .order_by(item_co_owners.c.item_id, item_co_owners.c.user_id)
+    ):
+        co_owners[item_id].append(user_id)
+    milestones: dict[int, list[tuple[int, date]]] = defaultdict(list)
+    for milestone_id, item_id, due_on in db.session.execute(
+        select(Milestone.id, Milestone.item_id, Milestone.due_on)
+        .join(ActionItem, ActionItem.id == Milestone.item_id)
+        .where(wanted, Milestone.done_on.is_(None), Milestone.due_on.is_not(None))
+        .order_by(Milestone.item_id, Milestone.position, Milestone.id)
+    ):
+        milestones[item_id].append((milestone_id, due_on))
+    zone = office_zone()
+    items = []
+    for id_, title, city_id, due_on, responsible_id, last_update_at in db.session.execute(
+        select(
+            ActionItem.id,
+            ActionItem.title,
+            ActionItem.city_id,
+            ActionItem.due_on,
+            ActionItem.responsible_id,
+            ActionItem.last_update_at,
+        )
+        .where(wanted)
+        .order_by(ActionItem.id)
+    ):
+        owners = [responsible_id] if responsible_id is not None else []
+        owners += [o for o in co_owners.get(id_, []) if o != responsible_id]
+        items.append(
+            Item(
+                id_,
+                title,
+                city_id,
+                due_on,
+                responsible_id,
+                last_update_at.astimezone(zone).date(),
+                tuple(owners),
+                tuple(milestones.get(id_, [])),
+            )
+        )
+    return items
 
 
 def _route(user: User, day: date, by_id: dict[int, User], *, required: bool) -> User | None:
@@ -175,23 +246,6 @@ def _route(user: User, day: date, by_id: dict[int, User], *, required: bool) -> 
     if delegate is not None:
         return delegate
     return user if required else None
-
-
-def _last_update_days(items: list[ActionItem]) -> dict[int, date]:
-    """The office day of each item's last update (`last_update_sql`, as boards count it)."""
-    zone = office_zone()
-    latest = dict(
-        db.session.execute(
-            select(ActionItem.id, last_update_sql()).where(ActionItem.id.in_([i.id for i in items]))
-        ).all()
-    )
-    result = {}
-    for item in items:
-        moment = latest[item.id]
-        if moment.tzinfo is None:  # SQLite returns aggregates without the column's type
-            moment = moment.replace(tzinfo=ZoneInfo("UTC"))
-        result[item.id] = moment.astimezone(zone).date()
-    return result
 
 
 def _items_whose_owners_were_reminded() -> set[int]:

@@ -16,6 +16,8 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
+from ..boards import history
+from ..clock import office_today
 from ..extensions import db
 from ..models import utcnow
 from . import lease
@@ -71,6 +73,7 @@ class Runner:
             try:
                 plan_due(now)
                 db.session.commit()
+                history.keep_up(office_today(now))
                 report = send_due(now, self.holder)
                 lease.record_tick(self.holder, now)
                 log.info("Tick at %s: %s", now.isoformat(), report)

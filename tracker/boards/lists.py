@@ -1,0 +1,127 @@
+"""What a board lists: the items needing attention, the coming deadlines and the latest
+updates; each list its first LIST_LENGTH entries with how many there are in all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..items.rules import ATTENTION, OPEN, attention_sql
+from ..models import ActionItem, Milestone, StatusUpdate
+from .figures import LIST_LENGTH, Frame
+
+
+@dataclass
+class ItemList:
+    total: int
+    first: list[ActionItem]  # the first LIST_LENGTH by due date; the item list has the rest
+
+
+def item_lists(frame: Frame) -> dict[str, ItemList]:
+    """The overdue, due-soon and stale items: how many, and the first few with their owners."""
+    result = {}
+    for key in ATTENTION:
+        wanted = and_(frame.where, attention_sql(key, frame.today, frame.amber_days, frame.policy))
+        total = db.session.scalar(select(func.count(ActionItem.id)).where(wanted))
+        first = db.session.scalars(
+            select(ActionItem)
+            .options(joinedload(ActionItem.responsible), joinedload(ActionItem.department))
+            .where(wanted)
+            .order_by(ActionItem.due_on, ActionItem.id)
+            .limit(LIST_LENGTH)
+        ).all()
+        result[key] = ItemList(total, list(first))
+    return result
+
+
+@dataclass
+class Deadline:
+    on: date
+    title: str
+    item: ActionItem
+    milestone: Milestone | None = None
+
+
+@dataclass
+class Timeline:
+    days: int
+    per_day: dict[date, tuple[int, int]]  # item deadlines and milestones on each day
+    first: list[Deadline]  # the first LIST_LENGTH of them
+    start: date
+    end: date
+
+    @property
+    def total(self) -> int:
+        return sum(items + milestones for items, milestones in self.per_day.values())
+
+
+def timeline(frame: Frame, days: int = 90) -> Timeline:
+    """Due dates of open items and their open milestones within the next `days` days: how
+    many on each day, and the first few."""
+    scope, today = frame.where, frame.today
+    end = today + timedelta(days=days)
+    items = and_(
+        scope, ActionItem.status.in_(OPEN), ActionItem.due_on >= today, ActionItem.due_on <= end
+    )
+    milestones = and_(
+        scope,
+        ActionItem.status.in_(OPEN),
+        Milestone.done_on.is_(None),
+        Milestone.due_on >= today,
+        Milestone.due_on <= end,
+    )
+    per_day: dict[date, tuple[int, int]] = {}
+    for day, count in db.session.execute(
+        select(ActionItem.due_on, func.count()).where(items).group_by(ActionItem.due_on)
+    ):
+        per_day[day] = (count, 0)
+    for day, count in db.session.execute(
+        select(Milestone.due_on, func.count())
+        .join(Milestone.item)
+        .where(milestones)
+        .group_by(Milestone.due_on)
+    ):
+        per_day[day] = (per_day.get(day, (0, 0))[0], count)
+    first = [
+        Deadline(i.due_on, i.title, i)
+        for i in db.session.scalars(
+            select(ActionItem)
+            .where(items)
+            .order_by(ActionItem.due_on, ActionItem.id)
+            .limit(LIST_LENGTH)
+        )
+    ]
+    first += [
+        Deadline(m.due_on, m.title, i, m)
+        for m, i in db.session.execute(
+            select(Milestone, ActionItem)
+            .join(Milestone.item)
+            .where(milestones)
+            .order_by(Milestone.due_on, Milestone.id)
+            .limit(LIST_LENGTH)
+        )
+    ]
+    first.sort(key=lambda e: (e.on, e.title))
+    return Timeline(days, per_day, first[:LIST_LENGTH], today, end)
+
+
+def recent_updates(frame: Frame, limit: int = 10) -> list[StatusUpdate]:
+    """The latest `limit` updates: they belong to the `limit` items updated last (each
+    item's kept last update), so only those items' history is read."""
+    latest = (
+        select(ActionItem.id)
+        .where(frame.where, ActionItem.last_update_at > ActionItem.created_at)
+        .order_by(ActionItem.last_update_at.desc(), ActionItem.id.desc())
+        .limit(limit)
+    )
+    return db.session.scalars(
+        select(StatusUpdate)
+        .options(joinedload(StatusUpdate.author), joinedload(StatusUpdate.item))
+        .where(StatusUpdate.item_id.in_(latest))
+        .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
+        .limit(limit)
+    ).all()

@@ -71,7 +71,8 @@ def _build(env: dict, items: int, cities: int) -> dict:
     # The data, statistics as autovacuum would gather them, then the snapshots the
     # scheduler makes each day (timed: the cost of a day's first board view without it).
     code = (
-        "import json, time, datetime; from tracker import create_app; from bench.data import build\n"
+        "import json, time, datetime\n"
+        "from tracker import create_app; from bench.data import build\n"
         "from tracker.boards import history; from tracker.extensions import db\n"
         "app = create_app()\n"
         "with app.app_context():\n"

@@ -432,3 +432,37 @@ def test_co_owners_are_chosen_with_checkboxes_not_ctrl_click(client, login_as):
     html = client.get(f"/items/{item.id}/assign").get_data(as_text=True)
     assert '<input type="checkbox" name="co_owners"' in html and "multiple" not in html
     assert "Ctrl" not in html
+
+
+def test_a_file_uploaded_through_one_web_host_downloads_through_another(
+    client, login_as, app, migrated_url, tmp_path
+):
+    """Two app instances with instance folders of their own on one database, as two web
+    hosts behind a load balancer: evidence uploaded through the first downloads, whole,
+    through the second, and neither host keeps a file of its own."""
+    from pathlib import Path
+
+    from tests.conftest import DEMO_PASSWORD, FreshContextClient, _make_app
+
+    login_as("staff")
+    item = _item(OVERDUE)
+    scan = bytes(range(256)) * 40  # binary, NUL bytes included
+    response = _report(client, item, note="Scan", evidence_file=(io.BytesIO(scan), "扫描件.pdf"))
+    assert response.status_code == 302
+    update_id = _item(OVERDUE).updates[-1].id
+
+    other_host = _make_app(migrated_url, tmp_path / "other-host")
+    assert Path(other_host.instance_path) != Path(app.instance_path)
+    other_host.test_client_class = FreshContextClient
+    other = other_host.test_client()
+    with other_host.app_context():
+        signed_in = other.post(
+            "/login", data={"email": "wang.lei@nanjing.example.com", "password": DEMO_PASSWORD}
+        )
+        assert signed_in.status_code == 302
+        download = other.get(f"/items/{item.id}/evidence/{update_id}")
+        assert download.status_code == 200 and download.data == scan
+        assert "attachment" in download.headers["Content-Disposition"]
+        db.session.remove()
+    for host in (app, other_host):
+        assert not list(Path(host.instance_path).rglob("*.pdf"))

@@ -299,7 +299,7 @@ def shared_directives(frame: Frame, cities: list[City]) -> list[tuple[Directive,
             select(ActionItem.directive_id)
             .where(frame.where)
             .group_by(ActionItem.directive_id)
-            .having(func.count(func.distinct(ActionItem.city_id)) > 1)
+            .having(func.min(ActionItem.city_id) != func.max(ActionItem.city_id))
         )
         .scalars()
         .all()
@@ -325,9 +325,9 @@ def shared_directives(frame: Frame, cities: list[City]) -> list[tuple[Directive,
     return result
 
 
-def completion_history(frame: Frame) -> list[tuple[date, float]]:
+def completion_history(frame: Frame, now: BoardRow) -> list[tuple[date, float]]:
     """Average completion at the end of the same weekday in each of the last weeks (their
-    snapshots), and now."""
+    snapshots), and now (`now`: the figures of all the frame's items)."""
     days = history.days_read(frame.today)
     history.make_snapshots(days, frame.today)
     sums = {
@@ -343,12 +343,7 @@ def completion_history(frame: Frame) -> list[tuple[date, float]]:
         )
     }
     points = [(day, _average(*sums.get(day, (0, 0.0)))) for day in days]
-    now = db.session.scalar(
-        select(func.avg(ActionItem.completion)).where(
-            frame.where, ActionItem.status != Status.CANCELLED
-        )
-    )
-    return [*points, (frame.today, float(now or 0))]
+    return [*points, (frame.today, now.completion)]
 
 
 def _average(count: int, total: float) -> float:

@@ -59,7 +59,7 @@ def index():
         sort=sort,
         chart=charts.status_bars(rows, _("Items by status per city"), "cities"),
         trend=charts.completion_line(
-            figures.completion_history(seen), _("Average completion per week"), "trend"
+            figures.completion_history(seen, total), _("Average completion per week"), "trend"
         ),
         shared=figures.shared_directives(seen, cities),
         today=seen.today,
@@ -90,7 +90,7 @@ def city(slug: str):
         coming=coming,
         chart=charts.status_bars(departments, _("Items by status per department"), "departments"),
         trend=charts.completion_line(
-            figures.completion_history(seen), _("Average completion per week"), "trend"
+            figures.completion_history(seen, total), _("Average completion per week"), "trend"
         ),
         timeline=charts.deadline_timeline(
             coming, seen.today, _("Deadlines in the next 90 days"), "timeline"

@@ -305,16 +305,19 @@ def _write(plan: Plan, days: dict[int, list[date]], now: datetime) -> None:
             for user, week in plan.digests
         ]
     )
+    # Each user's cursor moves to the last day planned: one statement per such day.
+    by_last_day: dict[date, list[int]] = defaultdict(list)
     for user_id, window_days in days.items():
         if window_days:
-            last = window_days[-1]
-            db.session.execute(
-                update(User)
-                .where(
-                    User.id == user_id,
-                    or_(User.reminders_planned_on.is_(None), User.reminders_planned_on < last),
-                )
-                .values(reminders_planned_on=last)
-                .execution_options(synchronize_session=False)
+            by_last_day[window_days[-1]].append(user_id)
+    for last, user_ids in by_last_day.items():
+        db.session.execute(
+            update(User)
+            .where(
+                User.id.in_(user_ids),
+                or_(User.reminders_planned_on.is_(None), User.reminders_planned_on < last),
             )
+            .values(reminders_planned_on=last)
+            .execution_options(synchronize_session=False)
+        )
     db.session.flush()

@@ -3,14 +3,14 @@ always equal what the milestones and the history say: after every kind of change
 migration, and when `tracker boards rebuild` recomputes them."""
 
 import importlib.util
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, text, update
 
 from tests.conftest import TODAY
-from tracker.boards import history
+from tracker.boards import figures, history, lists
 from tracker.extensions import db
 from tracker.items import services
 from tracker.items.figures import completion_of
@@ -18,11 +18,15 @@ from tracker.models import (
     ActionItem,
     BoardSnapshot,
     City,
+    Department,
     Milestone,
+    Role,
     SnapshotDay,
     Status,
+    StatusUpdate,
     User,
 )
+from tracker.reminders.policy import current_policy
 
 ZONE = ZoneInfo("Asia/Shanghai")
 
@@ -50,7 +54,7 @@ def _from_history() -> dict[int, tuple[float, datetime]]:
             completion = 100.0 * sum(m.weight for m in item.milestones if m.done_on) / weights
         else:
             completion = float(item.progress)
-        latest = max([u.created_at for u in item.updates] or [item.created_at])
+        latest = max([u.created_at for u in item.updates] + [item.created_at])
         result[item.id] = (round(completion, 9), latest)
     return result
 
@@ -237,3 +241,149 @@ def test_the_migration_computes_the_figures_the_app_keeps(app, seeded):
     db.session.expire_all()
     assert _kept() == right
     assert db.session.scalar(select(Milestone.id))  # the seed has milestones to count
+
+
+LONG_AGO = datetime.combine(TODAY - timedelta(days=20), time(10), ZONE).astimezone(UTC)
+REPORTED = datetime.combine(TODAY - timedelta(days=15), time(10), ZONE).astimezone(UTC)
+
+
+def _frame(city):
+    return figures.Frame(ActionItem.city_id.in_([city.id]), (city.id,), TODAY, 7, current_policy())
+
+
+def _reported(item, progress):
+    """An in-progress report well before the week-ago day."""
+    db.session.add(
+        StatusUpdate(
+            item=item,
+            created_at=REPORTED,
+            from_status=Status.NOT_STARTED,
+            to_status=Status.IN_PROGRESS,
+            from_progress=0,
+            to_progress=progress,
+        )
+    )
+    item.status, item.progress = Status.IN_PROGRESS, progress
+
+
+def _city_with_two_departments():
+    city = City(slug="c1", name="C1")
+    a = Department(city=city, slug="a", name="A")
+    b = Department(city=city, slug="b", name="B")
+    boss = User(email="boss@x", name="Boss", role=Role.SUPERVISOR, city=city)
+    db.session.add_all([city, a, b, boss])
+    db.session.flush()
+    return city, a, b, boss
+
+
+def _latest_updates_as_before(city, limit=10):
+    """The old query: the latest updates of the city's items, whatever their items."""
+    return db.session.scalars(
+        select(StatusUpdate)
+        .join(StatusUpdate.item)
+        .where(ActionItem.city_id == city.id)
+        .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def test_cancelling_an_untouched_item_is_no_progress_since_last_week(make_item):
+    city, a, _b, boss = _city_with_two_departments()
+    done_half = make_item(city, department=a, created_at=LONG_AGO)
+    untouched = make_item(city, department=a, created_at=LONG_AGO)
+    _reported(done_half, 50)
+    db.session.commit()
+    history.make_snapshots([TODAY - timedelta(days=7)], TODAY)  # the board's first view
+    # Today: the untouched item is cancelled. Nobody made any progress.
+    services.report_status(
+        untouched, boss, services.Report(Status.CANCELLED, 0, "Dropped"), untouched.version, TODAY
+    )
+    db.session.commit()
+    row = figures.board(_frame(city), ActionItem.city_id)[city.id]
+    assert row.completion == 50.0
+    assert row.change == 0.0  # 50 now of both vs 25 then
+
+
+def test_a_milestone_deleted_through_the_session_is_no_longer_counted(make_item):
+    city, a, _b, _boss = _city_with_two_departments()
+    item = make_item(city, department=a)
+    item.milestones = [
+        Milestone(position=1, title="one", weight=1, done_on=TODAY),
+        Milestone(position=2, title="two", weight=1),
+    ]
+    db.session.commit()
+    assert item.completion == 50.0
+    db.session.delete(item.milestones[1])  # not through the collection
+    db.session.commit()
+    db.session.expire_all()
+    assert item.completion == 100.0
+
+
+def test_a_milestone_added_by_item_id_is_counted(make_item):
+    city, a, _b, _boss = _city_with_two_departments()
+    item = make_item(city, department=a)
+    db.session.commit()
+    assert item.completion == 0.0
+    db.session.add(Milestone(item_id=item.id, position=1, title="one", weight=1, done_on=TODAY))
+    db.session.commit()
+    db.session.expire_all()
+    assert item.completion == 100.0
+
+
+def test_an_escalation_names_a_responsible_person_who_has_left(make_item):
+    from tracker.models import LineReason
+    from tracker.reminders.planning import plan_due
+
+    city, a, _b, boss = _city_with_two_departments()
+    gone = User(
+        email="gone@x",
+        name="Gone Person",
+        role=Role.STAFF,
+        city=city,
+        department=a,
+        is_active=False,
+    )
+    db.session.add(gone)
+    make_item(city, department=a, responsible=gone, due_on=TODAY - timedelta(days=4))
+    db.session.commit()
+    now = datetime.combine(TODAY, time(23), ZONE).astimezone(UTC)
+    plan = plan_due(now, dry_run=True)
+    escalations = [line for line in plan.lines if line.reason == LineReason.ESCALATION]
+    assert escalations, plan.lines
+    assert escalations[0].owner is not None and escalations[0].owner.name == "Gone Person"
+
+
+def test_recent_updates_with_equal_timestamps_are_the_latest_by_id(make_item):
+    city, a, _b, _boss = _city_with_two_departments()
+    items = [make_item(city, department=a, created_at=LONG_AGO) for _ in range(11)]
+    for item in reversed(items):  # one moment (an import, a seed): ids in the other order
+        _reported(item, 10)
+    db.session.commit()
+    new = [u.id for u in lists.recent_updates(_frame(city))]
+    assert new == [u.id for u in _latest_updates_as_before(city)]
+
+
+def test_an_update_dated_before_its_items_creation_keeps_figures_and_rebuild_equal(make_item):
+    city, a, _b, _boss = _city_with_two_departments()
+    item = make_item(city, department=a, created_at=REPORTED + timedelta(hours=1))
+    _reported(item, 30)  # stamped an hour before the item's created_at (seed tick wrap, import)
+    db.session.commit()
+    assert item.last_update_at == item.created_at  # the later of the two
+    assert history.rebuild_items() == 0  # hook says created_at, rebuild says the update's time
+
+
+def test_a_snapshot_failure_does_not_stop_the_ticks_sending(app, monkeypatch):
+    from tracker.reminders import scheduler
+
+    sent = []
+    monkeypatch.setattr(scheduler, "send_due", lambda now, holder: sent.append(now) or {})
+    monkeypatch.setattr(scheduler, "plan_due", lambda now: None)
+
+    def broken(day):
+        raise RuntimeError("snapshot query failed (e.g. database is locked)")
+
+    monkeypatch.setattr(history, "snapshot_rows", broken)
+    runner = scheduler.Runner(app, "t")
+    runner.leader = True
+    runner.tick(datetime(2026, 3, 16, 4, tzinfo=UTC))
+    assert sent

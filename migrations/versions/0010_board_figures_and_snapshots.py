@@ -23,11 +23,10 @@ branch_labels = None
 depends_on = None
 
 MINE = "FROM milestones m WHERE m.item_id = action_items.id"
+LATEST = "(SELECT max(s.created_at) FROM status_updates s WHERE s.item_id = action_items.id)"
 FIGURES = f"""
 UPDATE action_items SET
-  last_update_at = COALESCE(
-    (SELECT max(s.created_at) FROM status_updates s WHERE s.item_id = action_items.id),
-    created_at),
+  last_update_at = CASE WHEN {LATEST} > created_at THEN {LATEST} ELSE created_at END,
   completion = CASE
     WHEN status = 'done' THEN 100.0
     WHEN COALESCE((SELECT sum(m.weight) {MINE}), 0) > 0

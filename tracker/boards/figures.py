@@ -65,7 +65,7 @@ class BoardRow:
     counts: dict[Status, int] = field(default_factory=dict)
     counted: int = 0  # the items completion counts (all but the cancelled)
     completion_sum: float = 0.0
-    existed: int = 0  # of those, the items that existed at the end of the day a week ago
+    existed: int = 0  # the items counted at the end of the day a week ago, as they are now
     completion_now_of_then_sum: float = 0.0  # their completion now
     counted_then: int = 0  # the items counted at the end of that day (its snapshot)
     completion_then_sum: float = 0.0  # their completion then
@@ -136,7 +136,11 @@ def board(frame: Frame, *group_columns) -> dict:
     light = light_sql(today, amber_days)
     is_open = ActionItem.status.in_(OPEN)
     counted = ActionItem.status != Status.CANCELLED
-    existed = and_(counted, ActionItem.created_at < history.end_of(frame.week_ago))
+    # The items that existed at the end of the week-ago day, not cancelled by then (an item
+    # cancelled since counts, with the completion it had): the snapshot's items.
+    then = history.end_of(frame.week_ago)
+    cancelled_then = and_(ActionItem.status == Status.CANCELLED, ActionItem.last_update_at < then)
+    existed = and_(ActionItem.created_at < then, ~cancelled_then)
     recently = history.end_of(today - timedelta(days=UPDATED_DAYS + 1))
 
     def number(condition):

@@ -67,9 +67,14 @@ def _reported(by: date, column=StatusUpdate.to_progress):
 
 
 def last_update_sql():
-    """When the item last moved: its latest status update, else its creation."""
-    latest = select(func.max(StatusUpdate.created_at)).where(StatusUpdate.item_id == ActionItem.id)
-    return func.coalesce(latest.scalar_subquery(), ActionItem.created_at)
+    """When the item last moved: its latest status update, or its creation if that is later
+    (an update can only be dated earlier by an import)."""
+    latest = (
+        select(func.max(StatusUpdate.created_at))
+        .where(StatusUpdate.item_id == ActionItem.id)
+        .scalar_subquery()
+    )
+    return case((latest > ActionItem.created_at, latest), else_=ActionItem.created_at)
 
 
 def rebuild_items() -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -110,13 +110,19 @@ def timeline(frame: Frame, days: int = 90) -> Timeline:
 
 
 def recent_updates(frame: Frame, limit: int = 10) -> list[StatusUpdate]:
-    """The latest `limit` updates: they belong to the `limit` items updated last (each
-    item's kept last update), so only those items' history is read."""
-    latest = (
-        select(ActionItem.id)
-        .where(frame.where, ActionItem.last_update_at > ActionItem.created_at)
-        .order_by(ActionItem.last_update_at.desc(), ActionItem.id.desc())
-        .limit(limit)
+    """The latest `limit` updates: they belong to the items whose kept last update is among
+    the `limit` latest (ties included), so only those items' history is read."""
+    updated = and_(frame.where, ActionItem.last_update_at > ActionItem.created_at)
+    threshold = (
+        select(ActionItem.last_update_at)
+        .where(updated)
+        .order_by(ActionItem.last_update_at.desc())
+        .offset(limit - 1)
+        .limit(1)
+        .scalar_subquery()
+    )
+    latest = select(ActionItem.id).where(
+        updated, or_(threshold.is_(None), ActionItem.last_update_at >= threshold)
     )
     return db.session.scalars(
         select(StatusUpdate)

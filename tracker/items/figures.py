@@ -12,14 +12,15 @@ from sqlalchemy.orm import Session
 from ..models import ActionItem, Milestone, Status, StatusUpdate, utcnow
 
 
-def completion_of(item: ActionItem) -> float:
+def completion_of(item: ActionItem, milestones: list[Milestone] | None = None) -> float:
     """Done is 100; else the done share of the milestones' weight where there are
     milestones, else the reported progress. `history.completion_sql` is the same rule."""
     if item.status == Status.DONE:
         return 100.0
-    total = sum(m.weight or 0 for m in item.milestones)
+    milestones = item.milestones if milestones is None else milestones
+    total = sum(m.weight or 0 for m in milestones)
     if total > 0:
-        return 100.0 * sum(m.weight or 0 for m in item.milestones if m.done_on) / total
+        return 100.0 * sum(m.weight or 0 for m in milestones if m.done_on) / total
     return float(item.progress or 0)
 
 
@@ -43,7 +44,14 @@ def _keep_figures(session: Session, flush_context, instances) -> None:
                 latest = max(latest, update.created_at)
         if item.last_update_at != latest:
             item.last_update_at = latest
-        completion = completion_of(item)
+        # Milestones deleted or added through the session rather than the collection count.
+        milestones = [m for m in item.milestones if m not in session.deleted]
+        milestones += [
+            m
+            for m in session.new
+            if isinstance(m, Milestone) and m not in milestones and _item_of(session, m) is item
+        ]
+        completion = completion_of(item, milestones)
         if item.completion != completion:
             item.completion = completion
 

@@ -84,8 +84,8 @@ class ActionItem(Base):
     version: Mapped[int] = mapped_column(nullable=False)
     # Kept with every change in the same flush (tracker/items/figures.py), so that boards add
     # up columns instead of reading milestones and history: the completion (`completion_of`)
-    # and the moment of the latest status update, else of creation. `tracker boards rebuild`
-    # recomputes both from the milestones and the history.
+    # and the moment of the latest status update or of creation, whichever is later.
+    # `tracker boards rebuild` recomputes both from the milestones and the history.
     completion: Mapped[float] = mapped_column(default=lambda context: _first_completion(context))
     last_update_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), default=lambda context: _created(context)

@@ -95,6 +95,8 @@ def plan_due(now: datetime, *, dry_run: bool = False) -> Plan:
     supervisors = _supervisors_by_city(users)
     reminded = _items_whose_owners_were_reminded()
     rules = _Rules(policy)
+    # Escalations name the responsible person, also one who has left.
+    responsible = {u.id: u for u in db.session.scalars(select(User))}
 
     lines: list[PlannedLine] = []
     for item in items:
@@ -121,7 +123,7 @@ def plan_due(now: datetime, *, dry_run: bool = False) -> Plan:
                         LineReason.ESCALATION,
                         -late,
                         window_days[-1],
-                        owner=by_id.get(item.responsible_id),
+                        owner=responsible.get(item.responsible_id),
                     )
                 )
     digests = []

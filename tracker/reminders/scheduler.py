@@ -73,13 +73,17 @@ class Runner:
             try:
                 plan_due(now)
                 db.session.commit()
-                history.keep_up(office_today(now))
                 report = send_due(now, self.holder)
                 lease.record_tick(self.holder, now)
                 log.info("Tick at %s: %s", now.isoformat(), report)
             except Exception:
                 db.session.rollback()
                 log.exception("Tick failed; the next one will try again")
+            try:  # the boards' snapshots: a failure here delays no message
+                history.keep_up(office_today(now))
+            except Exception:
+                db.session.rollback()
+                log.exception("Making the boards' snapshots failed; a board view will retry")
             finally:
                 db.session.remove()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from ..clock import office_today
 from ..extensions import db
@@ -22,4 +23,10 @@ def rebuild_command() -> None:
     weeks, from the milestones and the history (after a restore, or an import by SQL)."""
     corrected, days = history.rebuild(office_today())
     db.session.commit()
-    click.echo(f"{corrected} items had figures that differed; {days} daily snapshots made.")
+    click.echo(
+        _(
+            "%(items)d items had figures that differed; %(days)d daily snapshots made.",
+            items=corrected,
+            days=days,
+        )
+    )

@@ -44,11 +44,14 @@ class Frame:
 
 
 def frame_for(user: User, city_ids: list[int]) -> Frame:
-    """The items of the cities `city_ids` that `user` may see, today, by the office's rules."""
+    """The items of the cities `city_ids` that `user` may see, today, by the office's rules;
+    the past days' snapshots a board reads are made first if the scheduler has not."""
+    today = office_today()
+    history.make_snapshots(history.days_read(today), today)
     return Frame(
         visible_items(user) & ActionItem.city_id.in_(city_ids),
         tuple(city_ids),
-        office_today(),
+        today,
         current_app.config["TRACKER_AMBER_DAYS"],
         current_policy(),
     )
@@ -195,8 +198,8 @@ def board(frame: Frame, *group_columns) -> dict:
 
 
 def _snapshot(frame: Frame, day: date, group_columns) -> dict:
-    """The snapshot of `day` for the cities of `frame`, grouped like the items."""
-    history.make_snapshots([day], frame.today)
+    """The snapshot of `day` (made by `frame_for`) for the cities of `frame`, grouped like
+    the items."""
     columns = [getattr(BoardSnapshot, column.key) for column in group_columns]
     rows = db.session.execute(
         select(*columns, func.sum(BoardSnapshot.items), func.sum(BoardSnapshot.completion_sum))
@@ -333,7 +336,6 @@ def completion_history(frame: Frame, now: BoardRow) -> list[tuple[date, float]]:
     """Average completion at the end of the same weekday in each of the last weeks (their
     snapshots), and now (`now`: the figures of all the frame's items)."""
     days = history.days_read(frame.today)
-    history.make_snapshots(days, frame.today)
     sums = {
         day: (count, total)
         for day, count, total in db.session.execute(

@@ -85,7 +85,8 @@ def plan_due(now: datetime, *, dry_run: bool = False) -> Plan:
     """Work out every reminder due up to `now` and, unless `dry_run`, insert it into the
     outbox (ignoring what is already there) and advance the users' cursors. Flushes."""
     policy = current_policy()
-    users = db.session.scalars(select(User).where(User.is_active)).all()
+    everyone = {u.id: u for u in db.session.scalars(select(User))}  # escalations name leavers
+    users = [u for u in everyone.values() if u.is_active]
     days = {
         u.id: window(u.reminders_planned_on, user_day(u, now, policy), policy.catch_up_days)
         for u in users
@@ -95,8 +96,6 @@ def plan_due(now: datetime, *, dry_run: bool = False) -> Plan:
     supervisors = _supervisors_by_city(users)
     reminded = _items_whose_owners_were_reminded()
     rules = _Rules(policy)
-    # Escalations name the responsible person, also one who has left.
-    responsible = {u.id: u for u in db.session.scalars(select(User))}
 
     lines: list[PlannedLine] = []
     for item in items:
@@ -123,7 +122,7 @@ def plan_due(now: datetime, *, dry_run: bool = False) -> Plan:
                         LineReason.ESCALATION,
                         -late,
                         window_days[-1],
-                        owner=responsible.get(item.responsible_id),
+                        owner=everyone.get(item.responsible_id),
                     )
                 )
     digests = []

@@ -191,10 +191,20 @@ def board(frame: Frame, *group_columns) -> dict:
             updated_recently=int(row.updated or 0),
         )
     for key, (count, completion) in _snapshot(frame, frame.week_ago, group_columns).items():
-        row = result.get(key)
-        if row is not None:  # a group with no items left has no row today
-            row.counted_then, row.completion_then_sum = count, completion
+        # A group with no items left today keeps its week-ago figures (its total is 0), so
+        # that rows added up by `by` are those of the coarser grouping.
+        row = result.setdefault(key, BoardRow(key=key, name=""))
+        row.counted_then, row.completion_then_sum = count, completion
     return result
+
+
+def by(numbers: dict[tuple, BoardRow], position: int) -> dict:
+    """Rows of `board` grouped by several columns, added up by the column at `position`:
+    one aggregate query serves the city, department and directive tables."""
+    groups: dict = {}
+    for key, row in numbers.items():
+        groups.setdefault(key[position], []).append(row)
+    return {key: total_row(rows, "", key=key) for key, rows in groups.items()}
 
 
 def _snapshot(frame: Frame, day: date, group_columns) -> dict:
@@ -223,11 +233,11 @@ def total_row(rows: list[BoardRow], name: str, key=None) -> BoardRow:
     return total
 
 
-def city_rows(frame: Frame, cities: list[City]) -> list[BoardRow]:
+def city_rows(frame: Frame, cities: list[City], numbers: dict | None = None) -> list[BoardRow]:
     """One row per city, in the order given. A city's figures are its own items and those of
     its sub-units among `cities`, the same on both boards and in the API; a sub-unit has its
-    own row as well, noted as under its parent."""
-    return _city_figures(cities, board(frame, ActionItem.city_id))
+    own row as well, noted as under its parent. `numbers`: `board` by city, if at hand."""
+    return _city_figures(cities, numbers or board(frame, ActionItem.city_id))
 
 
 def _city_figures(cities: list[City], own: dict[int, BoardRow]) -> list[BoardRow]:
@@ -252,8 +262,9 @@ def _city_figures(cities: list[City], own: dict[int, BoardRow]) -> list[BoardRow
     return rows
 
 
-def department_rows(frame: Frame, home: City) -> list[BoardRow]:
-    numbers = board(frame, ActionItem.department_id)
+def department_rows(frame: Frame, home: City, numbers: dict | None = None) -> list[BoardRow]:
+    """The departments with items, by name. `numbers`: `board` by department, if at hand."""
+    numbers = _with_items(numbers or board(frame, ActionItem.department_id))
     departments = {
         d.id: d
         for d in db.session.scalars(
@@ -276,10 +287,11 @@ def department_rows(frame: Frame, home: City) -> list[BoardRow]:
     return sorted(rows, key=lambda r: (r.name, r.note))
 
 
-def directive_rows(frame: Frame) -> tuple[list[BoardRow], int]:
+def directive_rows(frame: Frame, numbers: dict | None = None) -> tuple[list[BoardRow], int]:
     """The directives that most need attention (most overdue, then least complete), at most
-    LIST_LENGTH in the order of their speeches, and how many directives there are."""
-    numbers = board(frame, ActionItem.directive_id)
+    LIST_LENGTH in the order of their speeches, and how many directives have items.
+    `numbers`: `board` by directive, if at hand."""
+    numbers = _with_items(numbers or board(frame, ActionItem.directive_id))
     count = len(numbers)
     worst = sorted(numbers.items(), key=lambda kv: (-kv[1].overdue, kv[1].completion, kv[0]))
     numbers = dict(worst[:LIST_LENGTH])
@@ -298,36 +310,28 @@ def directive_rows(frame: Frame) -> tuple[list[BoardRow], int]:
     return rows, count
 
 
-def shared_directives(frame: Frame, cities: list[City]) -> list[tuple[Directive, list[BoardRow]]]:
+def _with_items(numbers: dict) -> dict:
+    return {key: row for key, row in numbers.items() if row.total}
+
+
+def shared_directives(
+    cities: list[City], numbers: dict[tuple[int, int], BoardRow]
+) -> list[tuple[Directive, list[BoardRow]]]:
     """Directives tracked in more than one city, with each city's numbers side by side,
-    figured as in `city_rows`."""
-    shared = (
-        db.session.execute(
-            select(ActionItem.directive_id)
-            .where(frame.where)
-            .group_by(ActionItem.directive_id)
-            .having(func.min(ActionItem.city_id) != func.max(ActionItem.city_id))
-        )
-        .scalars()
-        .all()
-    )
+    figured as in `city_rows`, from `board` by city and directive (`numbers`)."""
+    by_directive: dict[int, dict[int, BoardRow]] = {}
+    for (city_id, directive_id), row in numbers.items():
+        if row.total:
+            by_directive.setdefault(directive_id, {})[city_id] = row
+    shared = sorted(d for d, own in by_directive.items() if len(own) > 1)
     if not shared:
         return []
-    narrowed = Frame(
-        and_(frame.where, ActionItem.directive_id.in_(shared)),
-        frame.city_ids,
-        frame.today,
-        frame.amber_days,
-        frame.policy,
-    )
-    numbers = board(narrowed, ActionItem.directive_id, ActionItem.city_id)
     directives = {
         d.id: d for d in db.session.scalars(select(Directive).where(Directive.id.in_(shared)))
     }
     result = []
     for directive_id in shared:
-        own = {city_id: row for (d, city_id), row in numbers.items() if d == directive_id}
-        rows = [row for row in _city_figures(cities, own) if row.total]
+        rows = [row for row in _city_figures(cities, by_directive[directive_id]) if row.total]
         result.append((directives[directive_id], rows))
     return result
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..items.rules import ATTENTION, OPEN, attention_sql
 from ..models import ActionItem, Milestone, StatusUpdate
-from .figures import LIST_LENGTH, Frame
+from .figures import LIST_LENGTH, BoardRow, Frame
 
 
 @dataclass
@@ -21,12 +21,12 @@ class ItemList:
     first: list[ActionItem]  # the first LIST_LENGTH by due date; the item list has the rest
 
 
-def item_lists(frame: Frame) -> dict[str, ItemList]:
-    """The overdue, due-soon and stale items: how many, and the first few with their owners."""
+def item_lists(frame: Frame, counted: BoardRow) -> dict[str, ItemList]:
+    """The overdue, due-soon and stale items: how many (the board's figures for the same
+    items, `counted`, by the same rules), and the first few with their owners."""
     result = {}
     for key in ATTENTION:
         wanted = and_(frame.where, attention_sql(key, frame.today, frame.amber_days, frame.policy))
-        total = db.session.scalar(select(func.count(ActionItem.id)).where(wanted))
         first = db.session.scalars(
             select(ActionItem)
             .options(joinedload(ActionItem.responsible), joinedload(ActionItem.department))
@@ -34,7 +34,7 @@ def item_lists(frame: Frame) -> dict[str, ItemList]:
             .order_by(ActionItem.due_on, ActionItem.id)
             .limit(LIST_LENGTH)
         ).all()
-        result[key] = ItemList(total, list(first))
+        result[key] = ItemList(getattr(counted, key), list(first))
     return result
 
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import city_or_404, require_supervisor, supervised_cities, within
+from ..models import ActionItem
 from . import charts, figures, lists
 from .figures import BoardRow, frame_for
 
@@ -49,7 +50,9 @@ def index():
     seen = frame_for(current_user, [c.id for c in cities])
     sort = request.args.get("sort", "name")
     sort = sort if sort in SORTS else "name"
-    rows = _sorted(figures.city_rows(seen, cities), sort)
+    # One aggregate for the cities and the directives they share.
+    fine = figures.board(seen, ActionItem.city_id, ActionItem.directive_id)
+    rows = _sorted(figures.city_rows(seen, cities, figures.by(fine, 0)), sort)
     # Each city's figures include its sub-units: the total adds the cities at the top only.
     total = figures.total_row([r for r in rows if "parent" not in r.extra], _("All cities"))
     return render_template(
@@ -61,7 +64,7 @@ def index():
         trend=charts.completion_line(
             figures.completion_history(seen, total), _("Average completion per week"), "trend"
         ),
-        shared=figures.shared_directives(seen, cities),
+        shared=figures.shared_directives(cities, fine),
         today=seen.today,
         amber_days=seen.amber_days,
         stale_after=seen.policy.stale_after,
@@ -74,10 +77,14 @@ def city(slug: str):
     directives, late and stale items, the coming deadlines."""
     city = city_or_404(current_user, slug)
     seen = frame_for(current_user, within(city))
-    total = figures.city_rows(seen, [city, *city.sub_units])[0]
-    departments = figures.department_rows(seen, city)
+    # One aggregate for the three tables: the city's total, its departments, its directives.
+    fine = figures.board(
+        seen, ActionItem.city_id, ActionItem.department_id, ActionItem.directive_id
+    )
+    total = figures.city_rows(seen, [city, *city.sub_units], figures.by(fine, 0))[0]
+    departments = figures.department_rows(seen, city, figures.by(fine, 1))
+    directives, directive_count = figures.directive_rows(seen, figures.by(fine, 2))
     coming = lists.timeline(seen)
-    directives, directive_count = figures.directive_rows(seen)
     return render_template(
         "boards/city.html",
         city=city,
@@ -85,7 +92,7 @@ def city(slug: str):
         departments=departments,
         directives=directives,
         directive_count=directive_count,
-        lists=lists.item_lists(seen),
+        lists=lists.item_lists(seen, total),
         updates=lists.recent_updates(seen),
         coming=coming,
         chart=charts.status_bars(departments, _("Items by status per department"), "departments"),

@@ -134,10 +134,11 @@ def build(items: int, cities: int, today: date, seed: int = 2026) -> dict:
             due = today + timedelta(days=rng.randint(-30, 60))
             finished = status in ("done", "awaiting_verification")
             progress = 100 if finished else rng.randint(0, 90)
-            # 80 % have 1-3 milestones, each done or not; the latest update is 0-40 days old.
+            # 80 % have 1-3 milestones, each done or not; the latest update is 0-41 days old.
             marks = [rng.random() < 0.5 for _ in range(rng.randint(1, 3))]
             marks = marks if rng.random() < 0.8 else []
-            quiet = rng.randint(0, 40)
+            # Days and seconds since the latest update (moments differ, as in real use).
+            quiet = timedelta(days=rng.randint(0, 40), seconds=rng.randint(0, 86_399))
             plans.append((marks, quiet))
             share = 100.0 * sum(marks) / len(marks) if marks else float(progress)
             rows.append(
@@ -155,11 +156,11 @@ def build(items: int, cities: int, today: date, seed: int = 2026) -> dict:
                     "completed_on": today - timedelta(days=1) if finished else None,
                     "verified_on": today - timedelta(days=1) if status == "done" else None,
                     "created_at": now - timedelta(days=130),
-                    "updated_at": now - timedelta(days=quiet),
+                    "updated_at": now - quiet,
                     "version": UPDATES + 1,
                     # The figures the app keeps with each change (tracker/items/figures.py).
                     "completion": 100.0 if status == "done" else share,
-                    "last_update_at": now - timedelta(days=quiet),
+                    "last_update_at": now - quiet,
                 }
             )
         db.session.execute(insert(ActionItem), rows)
@@ -187,7 +188,7 @@ def build(items: int, cities: int, today: date, seed: int = 2026) -> dict:
                     {
                         "item_id": item_id,
                         "author_id": row["responsible_id"],
-                        "created_at": now - timedelta(days=quiet + 9 * (UPDATES - 1 - u)),
+                        "created_at": now - quiet - timedelta(days=9 * (UPDATES - 1 - u)),
                         "from_status": "in_progress",
                         "to_status": row["status"] if last else "in_progress",
                         "from_progress": 5 * u,

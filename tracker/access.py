@@ -8,7 +8,7 @@ all filter through `visible_items`; an item outside it is "not found", never "fo
 from __future__ import annotations
 
 from flask import abort
-from sqlalchemy import ColumnElement, and_, or_, select, true
+from sqlalchemy import ColumnElement, and_, or_, select, true, union
 from sqlalchemy.orm import Session
 
 from .extensions import db
@@ -33,15 +33,14 @@ def visible_items(user: User) -> ColumnElement[bool]:
         return true()
     if user.role == Role.SUPERVISOR:
         return ActionItem.city_id.in_(city_scope_ids(user))
-    co_owned = select(item_co_owners.c.item_id).where(item_co_owners.c.user_id == user.id)
-    return and_(
-        or_(
-            ActionItem.department_id == user.department_id,
-            ActionItem.responsible_id == user.id,
-            ActionItem.id.in_(co_owned),
-        ),
-        ActionItem.directive_id.in_(published_directives()),
+    # Staff: their department's items, and those they own or co-own elsewhere, as one id
+    # list the database reads by index (an OR with the co-owners reads every item).
+    theirs = union(
+        select(ActionItem.id).where(ActionItem.department_id == user.department_id),
+        select(ActionItem.id).where(ActionItem.responsible_id == user.id),
+        select(item_co_owners.c.item_id).where(item_co_owners.c.user_id == user.id),
     )
+    return and_(ActionItem.id.in_(theirs), ActionItem.directive_id.in_(published_directives()))
 
 
 def published_directives():

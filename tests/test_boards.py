@@ -5,6 +5,7 @@ import csv
 import io
 import re
 from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -28,7 +29,7 @@ from tracker.models import (
     User,
 )
 from tracker.passwords import hash_password
-from tracker.reminders.content import compose_digest
+from tracker.reminders.content import DIGEST_LIST, compose_digest
 from tracker.reminders.policy import current_policy
 
 
@@ -475,11 +476,19 @@ def test_stale_follows_the_policy_on_the_boards_and_in_the_weekly_digest(client,
     now = datetime.combine(TODAY, time(9), ZoneInfo("Asia/Shanghai"))
     text = compose_digest(reminder, now).get_body(("plain",)).get_content()
     stale_section = text.rstrip().rsplit("\n\n", 1)[-1]  # the digest's last section
-    in_digest = {int(n) for n in re.findall(r"^- .* \S+/items/(\d+)$", stale_section, re.M)}
-    assert in_digest == {
-        i.id for i in items if i.status in OPEN and (TODAY - _last_update_on(i)).days >= 7
-    }
-    assert len(in_digest) == int(wanted)
+    in_digest = [int(n) for n in re.findall(r"^- .* \S+/items/(\d+)$", stale_section, re.M)]
+    stale = sorted(
+        (i for i in items if i.status in OPEN and (TODAY - _last_update_on(i)).days >= 7),
+        key=lambda i: (i.due_on, i.id),
+    )
+    assert len(stale) == int(wanted) > DIGEST_LIST  # the digest shows the first ten
+    assert in_digest == [i.id for i in stale[:DIGEST_LIST]]
+    more = re.search(
+        r"^(\d+) more items without an update\. All of them: (\S+)$", stale_section, re.M
+    )
+    assert int(more.group(1)) == len(stale) - DIGEST_LIST
+    listed = client.get(urlsplit(more.group(2)).path + "?" + urlsplit(more.group(2)).query)
+    assert f"{wanted} items" in listed.get_data(as_text=True)  # the link lists all of them
 
 
 def test_stale_counts_working_days_when_the_policy_does(client, login_as):

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from tracker.database import insert_ignoring_duplicates
 from tracker.extensions import db
 from tracker.models import (
     ActionItem,
@@ -16,6 +17,8 @@ from tracker.models import (
     AuditEvent,
     City,
     Department,
+    LineReason,
+    ReminderLine,
     Role,
     Status,
     StatusUpdate,
@@ -110,3 +113,44 @@ def test_datetimes_come_back_as_aware_utc(item):
         db.session.add(AuditEvent(action="y", target_type="t", at=datetime(2026, 1, 1)))
         db.session.flush()
     db.session.rollback()
+
+
+def test_inserting_many_rows_ignores_the_ones_already_there_and_counts_the_new(item):
+    """The planner's bulk insert (one array per column on PostgreSQL): rows whose key exists
+    are left as they are, the count is of new rows only, and every value lands in its
+    column, including NULLs, enums, dates and columns with the same value in every row.
+    (A day's board snapshots are written by whoever inserts the day first: a count that
+    said "some" when nothing was written let two first views both write them.)"""
+    owner = User(email="owner@example.com", name="Owner", role=Role.ADMIN)
+    db.session.add(owner)
+    db.session.flush()
+    made = datetime(2026, 11, 25, 1, 2, 3, tzinfo=UTC)
+
+    def line(n: int, reason: LineReason, milestone: int | None = None) -> dict:
+        return {
+            "key": f"k{n}",
+            "recipient_id": owner.id,
+            "item_id": item.id,
+            "milestone_id": milestone,
+            "reason": reason,
+            "days": -n,
+            "owner_id": None,
+            "planned_on": date(2026, 11, 25),
+            "dropped": False,
+            "created_at": made,
+        }
+
+    assert insert_ignoring_duplicates(ReminderLine, [line(1, LineReason.OVERDUE)], ["key"]) == 1
+    assert insert_ignoring_duplicates(ReminderLine, [line(1, LineReason.STALE)], ["key"]) == 0
+    rows = [line(1, LineReason.STALE), line(2, LineReason.STALE), line(3, LineReason.DUE_SOON)]
+    assert insert_ignoring_duplicates(ReminderLine, rows, ["key"]) == 2
+    db.session.commit()
+    stored = {
+        x.key: (x.reason, x.days, x.milestone_id, x.planned_on, x.created_at)
+        for x in db.session.scalars(select(ReminderLine))
+    }
+    assert stored == {
+        "k1": (LineReason.OVERDUE, -1, None, date(2026, 11, 25), made),  # not overwritten
+        "k2": (LineReason.STALE, -2, None, date(2026, 11, 25), made),
+        "k3": (LineReason.DUE_SOON, -3, None, date(2026, 11, 25), made),
+    }

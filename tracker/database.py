@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlite3
 
 from flask import Flask
-from sqlalchemy import event, make_url
+from sqlalchemy import bindparam, event, func, make_url, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from .extensions import db
 
@@ -39,13 +40,42 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record) -> None:
 
 def insert_ignoring_duplicates(model, rows: list[dict], unique: list[str]) -> int:
     """INSERT ... ON CONFLICT DO NOTHING on the unique columns: a row that is already there,
-    or that a concurrent writer inserts first, is left alone. Returns the rows inserted (for a
-    single row; the driver's figure for several)."""
+    or that a concurrent writer inserts first, is left alone. Returns the rows inserted.
+    On PostgreSQL many rows go as one statement over one array per column (`unnest`): a
+    planner run's tens of thousands of lines in a fraction of a second, not one by one."""
     if not rows:
         return 0
+    table = model.__table__
     if db.engine.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
+
+        if len(rows) > 1:
+            names = list(rows[0])
+            arrays = select(*(_column_of(table.c[name], rows) for name in names))
+            statement = (
+                insert(table)
+                .from_select(names, arrays)
+                .on_conflict_do_nothing(index_elements=unique)
+            )
+            return _inserted(statement)
     else:
         from sqlalchemy.dialects.sqlite import insert
-    statement = insert(model.__table__).on_conflict_do_nothing(index_elements=unique)
-    return db.session.execute(statement, rows[0] if len(rows) == 1 else rows).rowcount
+    statement = insert(table).on_conflict_do_nothing(index_elements=unique)
+    return _inserted(statement, rows[0] if len(rows) == 1 else rows)
+
+
+def _inserted(statement, parameters=None) -> int:
+    """Run an INSERT and say how many rows it wrote. SQLAlchemy keeps an INSERT's row count
+    only when asked (without, PostgreSQL's reads -1: "some", even when nothing was written)."""
+    statement = statement.execution_options(preserve_rowcount=True)
+    return db.session.execute(statement, parameters).rowcount
+
+
+def _column_of(column, rows: list[dict]):
+    """One column of `rows` for INSERT ... SELECT: an array to unnest, or one value when every
+    row has the same (the day planned, the moment written)."""
+    values = [row[column.name] for row in rows]
+    first = values[0]
+    if all(value == first for value in values):
+        return bindparam(None, first, column.type).label(column.name)
+    return func.unnest(bindparam(None, values, ARRAY(column.type))).label(column.name)

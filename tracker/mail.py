@@ -19,11 +19,20 @@ _UNSAFE_HEADER = re.compile(r"[\r\n\x00-\x1f]+")
 
 def external_url(endpoint: str, **values) -> str:
     """An absolute link built from TRACKER_BASE_URL, never from a request's Host header."""
-    base = urlsplit(current_app.config["TRACKER_BASE_URL"])
-    adapter = current_app.url_map.bind(
-        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http"
-    )
-    return adapter.build(endpoint, values, force_external=True)
+    return _base_adapter().build(endpoint, values, force_external=True)
+
+
+def _base_adapter():
+    """The URL map bound to TRACKER_BASE_URL, once per app and address (a daily email builds
+    a link per line)."""
+    address = current_app.config["TRACKER_BASE_URL"]
+    adapters = current_app.extensions.setdefault("tracker_base_adapters", {})
+    if address not in adapters:
+        base = urlsplit(address)
+        adapters[address] = current_app.url_map.bind(
+            base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http"
+        )
+    return adapters[address]
 
 
 def compose(

@@ -11,10 +11,12 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from ..clock import office_zone
 from ..extensions import db
-from ..models import utcnow
+from ..items.rules import OPEN
+from ..models import ActionItem, utcnow
 from .lease import holder_name
 from .planning import plan_due
 from .sending import send_due
@@ -56,6 +58,11 @@ def plan_command(today, dry_run: bool) -> None:
     if dry_run:
         db.session.rollback()
         by_recipient: dict = {}
+        titles = dict(
+            db.session.execute(
+                select(ActionItem.id, ActionItem.title).where(ActionItem.status.in_(OPEN))
+            ).all()
+        )
         for line in plan.lines:
             by_recipient.setdefault(line.recipient, []).append(line)
         for recipient, lines in sorted(by_recipient.items(), key=lambda kv: kv[0].email):
@@ -63,9 +70,8 @@ def plan_command(today, dry_run: bool) -> None:
             for line in sorted(lines, key=lambda x: x.days):
                 on_behalf = f" [for {line.owner.name}]" if line.owner else ""
                 milestone = f" (milestone {line.milestone_id})" if line.milestone_id else ""
-                click.echo(
-                    f"  {line.reason:<10} {line.days:>4}d  {line.item.title}{milestone}{on_behalf}"
-                )
+                title = titles[line.item.id]
+                click.echo(f"  {line.reason:<10} {line.days:>4}d  {title}{milestone}{on_behalf}")
         for user, week in plan.digests:
             click.echo(f"{user.name} <{user.email}>")
             click.echo("  " + _("weekly digest for the week of %(day)s", day=week.isoformat()))

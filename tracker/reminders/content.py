@@ -28,6 +28,8 @@ from ..models import (
 )
 from .policy import current_policy
 
+DIGEST_LIST = 10  # items shown of each of the digest's lists
+
 
 def message_id(reminder: Reminder) -> str:
     """Stable per outbox row: a message sent twice after a crash carries the same id."""
@@ -110,11 +112,11 @@ def compose_digest(reminder: Reminder, now: datetime) -> EmailMessage:
         ).all()
     )
     open_items = select(ActionItem).where(scope, ActionItem.status.in_(OPEN))
-    turned_red = db.session.scalars(
+    turned_red, red_total = _first(
         open_items.where(
             ActionItem.due_on >= today - timedelta(days=7), ActionItem.due_on < today
-        ).order_by(ActionItem.due_on)
-    ).all()
+        ).order_by(ActionItem.due_on.desc(), ActionItem.id)
+    )
     most_overdue = db.session.scalars(
         open_items.where(ActionItem.due_on < today)
         .options(joinedload(ActionItem.responsible))
@@ -122,13 +124,15 @@ def compose_digest(reminder: Reminder, now: datetime) -> EmailMessage:
         .limit(5)
     ).all()
     policy = current_policy()
-    stale = db.session.scalars(
+    stale, stale_total = _first(
         open_items.where(stale_sql(today, policy)).order_by(ActionItem.due_on, ActionItem.id)
-    ).all()
+    )
     links = {
         item.id: external_url("items.detail", item_id=item.id)
         for item in [*turned_red, *most_overdue, *stale]
     }
+    links["overdue"] = external_url("items.index", attention="overdue", sort="-due")
+    links["stale"] = external_url("items.index", attention="stale")
     return compose(
         supervisor.email,
         supervisor.name,
@@ -141,12 +145,24 @@ def compose_digest(reminder: Reminder, now: datetime) -> EmailMessage:
         recipient=supervisor,
         counts={status: counts.get(status, 0) for status in Status},
         turned_red=turned_red,
+        red_total=red_total,
         most_overdue=most_overdue,
         stale=stale,
+        stale_total=stale_total,
         stale_after=policy.stale_after,
         links=links,
         today=today,
     )
+
+
+def _first(query) -> tuple[list[ActionItem], int]:
+    """The first DIGEST_LIST items of `query` and how many there are in all: a digest stays
+    short whatever the city holds, and links to the whole list."""
+    items = db.session.scalars(query.limit(DIGEST_LIST)).all()
+    if len(items) < DIGEST_LIST:
+        return items, len(items)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return items, total
 
 
 def compose_assignment(reminder: Reminder, now: datetime) -> EmailMessage:

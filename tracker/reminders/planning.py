@@ -43,7 +43,6 @@ class Item(NamedTuple):
     """What planning needs of an open item, read as plain rows (no ORM objects)."""
 
     id: int
-    title: str
     city_id: int
     due_on: date | None
     responsible_id: int | None
@@ -209,10 +208,9 @@ def _open_items() -> list[Item]:
         milestones[item_id].append((milestone_id, due_on))
     zone = office_zone()
     items = []
-    for id_, title, city_id, due_on, responsible_id, last_update_at in db.session.execute(
+    for id_, city_id, due_on, responsible_id, last_update_at in db.session.execute(
         select(
             ActionItem.id,
-            ActionItem.title,
             ActionItem.city_id,
             ActionItem.due_on,
             ActionItem.responsible_id,
@@ -226,7 +224,6 @@ def _open_items() -> list[Item]:
         items.append(
             Item(
                 id_,
-                title,
                 city_id,
                 due_on,
                 responsible_id,

@@ -287,3 +287,21 @@ def smtp_sink(app):
     finally:
         controller.stop()
         app.config["MAIL_SERVER"] = None
+
+
+@pytest.fixture
+def robots(app):
+    """Loopback servers keeping the DingTalk, WeCom and Feishu robot contracts and an SMS
+    gateway's (tests/robot_servers.py); the app's SMS settings point at the gateway."""
+    from tests import robot_servers
+
+    platforms = robot_servers.start()
+    app.config.update(
+        SMS_URL=platforms.urls()["sms"], SMS_TOKEN=robot_servers.SMS_TOKEN, CHANNEL_TIMEOUT=2
+    )
+    try:
+        yield platforms
+    finally:
+        platforms.server.shutdown()
+        platforms.server.server_close()
+        app.config.update(SMS_URL=None, SMS_TOKEN=None)

@@ -68,7 +68,7 @@ def _fill_every_table() -> None:
     review, rejected directives, assignment notices, reminders in every state with their
     lines, return notices, the scheduler's lease, sessions, password resets, API and calendar
     tokens, users on leave, locked out and delegating, settings, evidence files; each audited
-    where the app audits it. Committed."""
+    where the app audits it, a department's group robot, robot and SMS messages. Committed."""
     from tracker.admin.services import save_policy
     from tracker.api.tokens import issue, revoke
     from tracker.auth.services import find_user_by_email, request_password_reset
@@ -206,6 +206,42 @@ def _fill_every_table() -> None:
     from tracker.boards import history
 
     history.make_snapshots([date.today()], date.today() + timedelta(days=1))
+    # A department's group robot, a supervisor who takes urgent messages by SMS too, and in
+    # the outbox a robot's post and an SMS.
+    from tracker.models import Channel, DepartmentRobot, Platform
+    from tracker.reminders.outbox import outbox_entry, plan_messages
+
+    db.session.add(
+        DepartmentRobot(
+            department=staff.department,
+            platform=Platform.DINGTALK,
+            url="https://oapi.dingtalk.com/robot/send?access_token=abc123",
+            secret="SECabc123",
+        )
+    )
+    supervisor.mobile, supervisor.sms_urgent = "13800138000", True
+    department = staff.department_id
+    plan_messages(
+        [
+            outbox_entry(
+                ReminderKind.SUMMARY,
+                f"robot:{department}:{TODAY}",
+                None,
+                TODAY,
+                now,
+                channel=Channel.ROBOT,
+                department_id=department,
+            ),
+            outbox_entry(
+                ReminderKind.ESCALATION,
+                f"sms:{supervisor.id}:{TODAY}",
+                supervisor.id,
+                TODAY,
+                now,
+                channel=Channel.SMS,
+            ),
+        ]
+    )
     db.session.commit()
 
 

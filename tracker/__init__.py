@@ -79,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
 def register_cli(app: Flask) -> None:
     from .admin.cli import users_group
     from .boards.cli import boards_group
+    from .channels.cli import channels_group
     from .reminders.cli import reminders_group, scheduler_command, serve_command
     from .seeding.cli import seed_command
     from .speeches.cli import import_speech_command
@@ -89,6 +90,7 @@ def register_cli(app: Flask) -> None:
         reminders_group,
         users_group,
         boards_group,
+        channels_group,
         scheduler_command,
         serve_command,
     ):

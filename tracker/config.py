@@ -64,8 +64,30 @@ def from_environment(instance_path: str | Path, environ: dict[str, str] | None =
         "MAIL_USERNAME": env.get("MAIL_USERNAME"),
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD"),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Policy Tracker <tracker@localhost>"),
+        # Group robots and the SMS gateway (tracker/channels/): seconds to wait for an answer;
+        # the gateway's address, its bearer token and the JSON body it takes, whose string
+        # values may hold {mobile} and {text}.
+        "CHANNEL_TIMEOUT": float(env.get("TRACKER_CHANNEL_TIMEOUT", "10")),
+        "SMS_URL": env.get("TRACKER_SMS_URL") or None,
+        "SMS_TOKEN": env.get("TRACKER_SMS_TOKEN") or None,
+        "SMS_BODY": _sms_body(env.get("TRACKER_SMS_BODY")),
     }
     return config
+
+
+DEFAULT_SMS_BODY = {"mobile": "{mobile}", "text": "{text}"}
+
+
+def _sms_body(value: str | None) -> dict:
+    if not value:
+        return DEFAULT_SMS_BODY
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError as error:
+        raise RuntimeError(f"TRACKER_SMS_BODY is not valid JSON: {error}") from None
+    if not isinstance(parsed, dict) or "{mobile}" not in value or "{text}" not in value:
+        raise RuntimeError("TRACKER_SMS_BODY must be a JSON object using {mobile} and {text}")
+    return parsed
 
 
 def _flag(value: str | None) -> bool:

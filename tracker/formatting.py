@@ -9,9 +9,12 @@ from flask_babel import format_datetime as babel_datetime
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from .channels.robots import masked
 from .labels import (
+    CHANNEL_LABELS,
     DIRECTIVE_STATE_LABELS,
     KIND_LABELS,
+    PLATFORM_LABELS,
     REASON_LABELS,
     STATE_LABELS,
     STATUS_LABELS,
@@ -19,7 +22,16 @@ from .labels import (
     audit_details,
     role_label,
 )
-from .models import DirectiveState, LineReason, Priority, ReminderKind, ReminderState, Status
+from .models import (
+    Channel,
+    DirectiveState,
+    LineReason,
+    Platform,
+    Priority,
+    ReminderKind,
+    ReminderState,
+    Status,
+)
 
 PRIORITY_LABELS = {
     Priority.NORMAL: _l("Normal"),
@@ -49,6 +61,9 @@ FILTERS = {
     "reason_label": lambda reason: REASON_LABELS[LineReason(reason)],
     "state_label": lambda state: STATE_LABELS[ReminderState(state)],
     "kind_label": lambda kind: KIND_LABELS[ReminderKind(kind)],
+    "channel_label": lambda channel: CHANNEL_LABELS[Channel(channel)],
+    "platform_label": lambda platform: PLATFORM_LABELS[Platform(platform)],
+    "masked": masked,
 }
 
 __all__ = ["FILTERS", "get_locale"]

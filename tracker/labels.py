@@ -4,7 +4,16 @@ import json
 
 from flask_babel import lazy_gettext as _l
 
-from .models import DirectiveState, LineReason, ReminderKind, ReminderState, Role, Status
+from .models import (
+    Channel,
+    DirectiveState,
+    LineReason,
+    Platform,
+    ReminderKind,
+    ReminderState,
+    Role,
+    Status,
+)
 
 ROLE_LABELS = {
     Role.STAFF: _l("Staff"),
@@ -49,6 +58,8 @@ ACTION_LABELS = {
     "admin.user_deactivated": _l("Deactivated an account"),
     "admin.city_created": _l("Added a city"),
     "admin.department_created": _l("Added a department"),
+    "department.robot_set": _l("Set a department's group robot"),
+    "department.robot_removed": _l("Removed a department's group robot"),
     "admin.policy_saved": _l("Changed the reminder rules"),
     "api_token.issued": _l("Issued an API token"),
     "api_token.revoked": _l("Revoked an API token"),
@@ -121,6 +132,20 @@ KIND_LABELS = {
     ReminderKind.ASSIGNMENT: _l("Assignment notice"),
     ReminderKind.RETURNED: _l("Return notice"),
     ReminderKind.REQUEST: _l("Request for an update"),
+    ReminderKind.SUMMARY: _l("Department's daily summary"),
+    ReminderKind.ESCALATION: _l("Escalation"),
+}
+
+CHANNEL_LABELS = {
+    Channel.EMAIL: _l("Email"),
+    Channel.ROBOT: _l("Group robot"),
+    Channel.SMS: _l("SMS"),
+}
+
+PLATFORM_LABELS = {
+    Platform.DINGTALK: _l("DingTalk group robot"),
+    Platform.WECOM: _l("WeCom group robot"),
+    Platform.FEISHU: _l("Feishu group robot"),
 }
 
 DIRECTIVE_STATE_LABELS = {

@@ -2,7 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..inputs import DateField, optional_int
@@ -37,6 +44,24 @@ class DepartmentForm(FlaskForm):
     slug = StringField(_l("Short name"), validators=[DataRequired(), Length(max=64)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
     name_zh = StringField(_l("Chinese name"), validators=[Optional(), Length(max=160)])
+
+
+class RobotForm(FlaskForm):
+    """A department's group robot; "none" takes it away. The secret is never shown back:
+    left blank, the robot keeps the one it has."""
+
+    department = SelectField(_l("Department"), coerce=optional_int, validate_choice=False)
+    platform = SelectField(
+        _l("Group robot"),
+        choices=[
+            ("dingtalk", _l("DingTalk group robot")),
+            ("wecom", _l("WeCom group robot")),
+            ("feishu", _l("Feishu group robot")),
+            ("none", _l("None (remove the robot)")),
+        ],
+    )
+    url = StringField(_l("Webhook address"), validators=[Optional(), Length(max=500)])
+    secret = PasswordField(_l("Signing secret"), validators=[Optional(), Length(max=200)])
 
 
 def _days(value):

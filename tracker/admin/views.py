@@ -16,17 +16,18 @@ from sqlalchemy.orm import joinedload
 from ..access import require_admin
 from ..auth import services as auth_services
 from ..auth.emails import password_email
+from ..channels import services as channel_services
 from ..clock import office_zone
 from ..extensions import db
 from ..i18n import local_name
 from ..inputs import bounded_int
 from ..mail import deliver
-from ..models import AuditEvent, City, Department, User
+from ..models import AuditEvent, City, Department, DepartmentRobot, User
 from ..paging import one_page
 from ..reminders.policy import current_policy
 from ..validation import Invalid
 from . import services
-from .forms import AuditFilterForm, CityForm, DepartmentForm, PolicyForm, UserForm
+from .forms import AuditFilterForm, CityForm, DepartmentForm, PolicyForm, RobotForm, UserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 AUDIT_PAGE = 50
@@ -173,6 +174,7 @@ def _send_reset(user: User, *, new_account: bool = False) -> None:
 def places():
     """Cities with their sub-units and departments; forms to add them."""
     city_form, department_form = CityForm(prefix="city"), DepartmentForm(prefix="department")
+    robot_form = RobotForm(prefix="robot")
     cities = {
         c.id: c
         for c in db.session.scalars(
@@ -183,14 +185,19 @@ def places():
         (c.id, local_name(c)) for c in cities.values() if c.parent_id is None
     ]
     department_form.city.choices = [(c.id, local_name(c)) for c in cities.values()]
+    departments = {d.id: d for c in cities.values() for d in c.departments}
+    robot_form.department.choices = [
+        (d.id, f"{local_name(d)} ({local_name(cities[d.city_id])})") for d in departments.values()
+    ]
+    robots = {r.department_id: r for r in db.session.scalars(select(DepartmentRobot))}
     status = 200
     submitted = request.form.get("what")
-    form = (
-        city_form if submitted == "city" else department_form if submitted == "department" else None
-    )
+    form = {"city": city_form, "department": department_form, "robot": robot_form}.get(submitted)
     if form is not None and form.validate_on_submit():
         try:
-            if form is city_form:
+            if form is robot_form:
+                _save_robot(robot_form, departments.get(robot_form.department.data))
+            elif form is city_form:
                 services.create_city(
                     _actor(),
                     slug=form.slug.data,
@@ -221,7 +228,20 @@ def places():
         cities=list(cities.values()),
         city_form=city_form,
         department_form=department_form,
+        robot_form=robot_form,
+        robots=robots,
     ), status
+
+
+def _save_robot(form: RobotForm, department: Department | None) -> None:
+    if department is None:
+        raise Invalid({"department": _("Choose a department.")})
+    if form.platform.data == "none":
+        channel_services.remove_robot(_actor(), department)
+    else:
+        channel_services.set_robot(
+            _actor(), department, form.platform.data, form.url.data, form.secret.data
+        )
 
 
 @bp.route("/policy", methods=["GET", "POST"])

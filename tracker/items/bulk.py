@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 
 from .. import audit
 from ..access import visible_items
+from ..channels import outbox as channel_outbox
 from ..database import insert_ignoring_duplicates
 from ..extensions import db
 from ..i18n import local_name
@@ -139,7 +140,7 @@ def remind(items: list[ActionItem], actor: User, today: date) -> int:
             )
         )
     }
-    told, asked_about = 0, set()
+    told, asked_about, owners, batch = 0, set(), set(), uuid.uuid4().hex
     for owner_id, owned in by_owner.items():
         new = [i for i in owned if (owner_id, i.id) not in asked]
         if not new:
@@ -147,7 +148,7 @@ def remind(items: list[ActionItem], actor: User, today: date) -> int:
         # A message of its own, sent at once. Its lines are unique per item, owner and day:
         # a concurrent second request finds them taken, and its message is withdrawn here.
         entry = outbox_entry(
-            ReminderKind.REQUEST, f"{owner_id}:{today}:{uuid.uuid4().hex}", owner_id, today, now
+            ReminderKind.REQUEST, f"{owner_id}:{today}:{batch}", owner_id, today, now
         )
         plan_messages([entry])
         message_id = db.session.scalar(select(Reminder.id).where(Reminder.key == entry["key"]))
@@ -180,6 +181,11 @@ def remind(items: list[ActionItem], actor: User, today: date) -> int:
             continue
         told += 1
         asked_about |= mine
+        owners.add(owner_id)
+    # The same request to the items' departments' group robots, and by SMS to the owners who
+    # take urgent messages so: worked out at sending from the lines of this request's emails.
+    departments = {i.department_id for i in items if i.id in asked_about and i.department_id}
+    plan_messages(channel_outbox.requests(departments, owners, today, batch, now))
     for item in items:
         if item.id in asked_about:
             audit.record("item.reminded", item, actor=actor, version=item.version)

@@ -7,6 +7,7 @@ from .audit import AuditEvent
 from .auth import ApiToken, PasswordReset, UserSession, token_digest
 from .base import Base, utcnow
 from .boards import BoardSnapshot, SnapshotDay
+from .channels import DepartmentRobot, Platform
 from .items import (
     ActionItem,
     EvidenceFile,
@@ -17,7 +18,15 @@ from .items import (
     item_co_owners,
 )
 from .org import City, Department, Role, User
-from .outbox import LineReason, Reminder, ReminderKind, ReminderLine, ReminderState, SchedulerLease
+from .outbox import (
+    Channel,
+    LineReason,
+    Reminder,
+    ReminderKind,
+    ReminderLine,
+    ReminderState,
+    SchedulerLease,
+)
 from .settings import Setting
 from .speeches import Directive, DirectiveState, Speech
 
@@ -38,6 +47,9 @@ def _refuse_history_rewrites(session: Session, flush_context, instances) -> None
 __all__ = [
     "ActionItem",
     "BoardSnapshot",
+    "Channel",
+    "DepartmentRobot",
+    "Platform",
     "SnapshotDay",
     "ApiToken",
     "AppendOnlyViolation",

@@ -78,6 +78,9 @@ class User(UserMixin, Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     receives_digest: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Urgent messages (escalations, 催办) also by SMS to this number, when the person opts in.
+    mobile: Mapped[str | None] = mapped_column(String(20))
+    sms_urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     # On leave until this day (inclusive): reminders go to the delegate instead.
     reminders_paused_until: Mapped[date | None] = mapped_column(Date)
     delegate_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

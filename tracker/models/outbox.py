@@ -1,17 +1,18 @@
-"""The reminder outbox: one row per email that must be sent, unique by its idempotency key,
-with the lines (item or milestone, and why) it lists; and the scheduler's leader lease."""
+"""The reminder outbox: one row per message that must be sent (an email, a group robot's
+post, an SMS), unique by its idempotency key, with the lines (item or milestone, and why) it
+lists; and the scheduler's leader lease."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, enum_type, utcnow
 from .items import ActionItem, Milestone, StatusUpdate
-from .org import User
+from .org import Department, User
 
 
 class ReminderKind(StrEnum):
@@ -20,6 +21,16 @@ class ReminderKind(StrEnum):
     ASSIGNMENT = "assignment"  # 交办通知: the items of a newly published speech
     RETURNED = "returned"  # 退回通知: a supervisor sent a submitted item back, with the reason
     REQUEST = "request"  # 催办: a supervisor asks the owners for an update, now (its lines)
+    SUMMARY = "summary"  # a department's day in its group robot: due and overdue items
+    ESCALATION = "escalation"  # the day's escalations, to a robot or by SMS
+
+
+class Channel(StrEnum):
+    """How a message travels: email to a person, a department's group robot, an SMS."""
+
+    EMAIL = "email"
+    ROBOT = "robot"
+    SMS = "sms"
 
 
 class ReminderState(StrEnum):
@@ -44,13 +55,23 @@ class Reminder(Base):
     __table_args__ = (
         Index("ix_reminders_state_next_attempt", "state", "next_attempt_at"),
         Index("ix_reminders_recipient_period", "recipient_id", "period_on"),
+        CheckConstraint(
+            "(channel = 'robot' AND department_id IS NOT NULL AND recipient_id IS NULL)"
+            " OR (channel != 'robot' AND recipient_id IS NOT NULL)",
+            name="addressed",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # kind:recipient:period: at most one daily email per recipient and day.
     key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[ReminderKind] = mapped_column(enum_type(ReminderKind, "kind"))
-    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    channel: Mapped[Channel] = mapped_column(
+        enum_type(Channel, "channel"), default=Channel.EMAIL, server_default="email"
+    )
+    # A person (email, SMS) or, for a group robot, a department.
+    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     period_on: Mapped[date] = mapped_column(Date)
     # For an assignment notice: the speech whose items it lists.
     speech_id: Mapped[int | None] = mapped_column(ForeignKey("speeches.id"))
@@ -68,7 +89,8 @@ class Reminder(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    recipient: Mapped[User] = relationship()
+    recipient: Mapped[User | None] = relationship()
+    department: Mapped[Department | None] = relationship()
     update: Mapped[StatusUpdate | None] = relationship()
     lines: Mapped[list[ReminderLine]] = relationship(
         back_populates="reminder", order_by="ReminderLine.id"

@@ -38,7 +38,7 @@ def _sent(report) -> str:
         cancelled=report.cancelled,
     )
     if report.stopped_early:
-        text += _("; stopped early: the mail server fails")
+        text += _("; the rest waits for the next run: its server keeps failing")
     return text
 
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, or_, select, update
 
 from ..access import published_directives
+from ..channels import outbox as channel_outbox
 from ..clock import office_zone
 from ..database import insert_ignoring_duplicates
 from ..extensions import db
@@ -44,6 +45,7 @@ class Item(NamedTuple):
 
     id: int
     city_id: int
+    department_id: int | None
     due_on: date | None
     responsible_id: int | None
     last_update_on: date  # the office day of its last update, as boards count it
@@ -208,10 +210,11 @@ def _open_items() -> list[Item]:
         milestones[item_id].append((milestone_id, due_on))
     zone = office_zone()
     items = []
-    for id_, city_id, due_on, responsible_id, last_update_at in db.session.execute(
+    for id_, city_id, department_id, due_on, responsible_id, last_update_at in db.session.execute(
         select(
             ActionItem.id,
             ActionItem.city_id,
+            ActionItem.department_id,
             ActionItem.due_on,
             ActionItem.responsible_id,
             ActionItem.last_update_at,
@@ -225,6 +228,7 @@ def _open_items() -> list[Item]:
             Item(
                 id_,
                 city_id,
+                department_id,
                 due_on,
                 responsible_id,
                 last_update_at.astimezone(zone).date(),
@@ -277,6 +281,23 @@ def _supervisors_by_city(users: list[User]) -> dict[int, list[User]]:
     return result
 
 
+def _escalations_elsewhere(lines: list[PlannedLine], now: datetime) -> list[dict]:
+    """The day's escalations also to the robots of the items' departments, and by SMS to the
+    supervisors who take urgent messages so (tracker/channels/)."""
+    by_day: dict[date, tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
+    for line in lines:
+        if line.reason == LineReason.ESCALATION:
+            departments, supervisors = by_day[line.planned_on]
+            if line.item.department_id is not None:
+                departments.add(line.item.department_id)
+            supervisors.add(line.recipient.id)
+    return [
+        entry
+        for day, (departments, supervisors) in sorted(by_day.items())
+        for entry in channel_outbox.escalations(departments, supervisors, day, now)
+    ]
+
+
 def _write(plan: Plan, days: dict[int, list[date]], now: datetime) -> None:
     insert_ignoring_duplicates(
         ReminderLine,
@@ -302,6 +323,7 @@ def _write(plan: Plan, days: dict[int, list[date]], now: datetime) -> None:
             outbox_entry(ReminderKind.DIGEST, f"{user.id}:{week}", user.id, week, utcnow())
             for user, week in plan.digests
         ]
+        + _escalations_elsewhere(plan.lines, now)
     )
     # Each user's cursor moves to the last day planned: one statement per such day.
     by_last_day: dict[date, list[int]] = defaultdict(list)

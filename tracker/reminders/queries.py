@@ -8,7 +8,15 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import ActionItem, Directive, Reminder, ReminderKind, ReminderLine, ReminderState
+from ..models import (
+    ActionItem,
+    Channel,
+    Directive,
+    Reminder,
+    ReminderKind,
+    ReminderLine,
+    ReminderState,
+)
 
 SHOWN_PER_STATE = 50
 STATES = (ReminderState.FAILED, ReminderState.PENDING, ReminderState.SENDING, ReminderState.SENT)
@@ -33,7 +41,7 @@ def outbox_page() -> list[OutboxSection]:
     for state in STATES:
         messages = db.session.scalars(
             select(Reminder)
-            .options(selectinload(Reminder.recipient))
+            .options(selectinload(Reminder.recipient), selectinload(Reminder.department))
             .where(Reminder.state == state)
             .order_by(Reminder.id.desc())
             .limit(SHOWN_PER_STATE)
@@ -45,7 +53,10 @@ def outbox_page() -> list[OutboxSection]:
 
 
 def _shown_count(message: Reminder, counts: dict[int, int]) -> int | None:
-    return None if message.kind == ReminderKind.DIGEST else counts.get(message.id, 0)
+    """None for what lists a board or is worked out when sent (robots' posts, SMS)."""
+    if message.kind == ReminderKind.DIGEST or message.channel != Channel.EMAIL:
+        return None
+    return counts.get(message.id, 0)
 
 
 def _item_counts(messages: list[Reminder]) -> dict[int, int]:

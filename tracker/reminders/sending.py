@@ -21,12 +21,17 @@ from flask_babel import force_locale
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
+from ..channels import outbox as channel_outbox
+from ..channels.delivery import destination
+from ..channels.delivery import prepare as channel_message
+from ..channels.http import DeliveryError
 from ..clock import office_zone
 from ..extensions import db
 from ..items.rules import OPEN
 from ..mail import MailConnection
 from ..models import (
     ActionItem,
+    Channel,
     LineReason,
     Reminder,
     ReminderKind,
@@ -52,21 +57,29 @@ class SendReport:
 
 
 def send_due(now: datetime, sender: str, batch: int = 200) -> SendReport:
-    """Gather waiting lines into today's emails, then send every message that is due, in
-    batches, over one reused SMTP connection. Each message is claimed just before it is
-    sent, so a slow server never lets a claim lapse while the message waits its turn."""
+    """Gather waiting lines into today's emails, open the robots' daily summaries, then send
+    every message that is due, in batches: emails over one reused SMTP connection, robot
+    posts and SMS over HTTPS. Each message is claimed just before it is sent, so a slow
+    server never lets a claim lapse while the message waits its turn. A destination (the
+    mail server, the SMS gateway, one robot) that keeps failing is left for the next run;
+    the others go on."""
     policy = current_policy()
     open_daily_messages(now, policy)
     report = SendReport()
     clock = _RunClock(now)
-    consecutive_failures, after_id = 0, 0
+    failures: dict[str, int] = {}  # consecutive failures per destination
+    after_id = 0
     with MailConnection() as connection:
-        while not report.stopped_early:
+        while True:
             candidates = due(now, after_id, batch)
             if not candidates:
                 break
-            after_id = candidates[-1]
-            for reminder_id in candidates:
+            after_id = candidates[-1][0]
+            for reminder_id, channel, department_id in candidates:
+                where = destination(channel, department_id)
+                if failures.get(where, 0) >= policy.stop_after_failures:
+                    report.stopped_early = True  # this destination is down: the next tick
+                    continue
                 if not claim_one(reminder_id, sender, clock.now(), policy):
                     continue  # another sender has it
                 message = prepare(reminder_id, sender, now)
@@ -74,21 +87,34 @@ def send_due(now: datetime, sender: str, batch: int = 200) -> SendReport:
                     report.cancelled += 1
                     continue
                 try:
-                    connection.send(message)
+                    if isinstance(message, EmailMessage):
+                        connection.send(message)
+                    else:
+                        message.send()
                 except smtplib.SMTPResponseException as error:
                     permanent = 500 <= error.smtp_code < 600
                     _record_failure(reminder_id, sender, now, policy, error, permanent, report)
                 except (smtplib.SMTPException, OSError) as error:
                     _record_failure(reminder_id, sender, now, policy, error, False, report)
+                except DeliveryError as error:
+                    _record_failure(
+                        reminder_id,
+                        sender,
+                        now,
+                        policy,
+                        error,
+                        error.permanent,
+                        report,
+                        wait=error.retry_after,
+                    )
+                    if error.retry_after:  # rate-limited: this robot waits for the next run
+                        failures[where] = policy.stop_after_failures
                 else:
                     mark_sent(reminder_id, sender, now)
                     report.sent += 1
-                    consecutive_failures = 0
+                    failures[where] = 0
                     continue
-                consecutive_failures += 1
-                if consecutive_failures >= policy.stop_after_failures:
-                    report.stopped_early = True  # the server is down: the next tick tries
-                    break
+                failures[where] = failures.get(where, 0) + 1
     return report
 
 
@@ -104,8 +130,9 @@ class _RunClock:
 
 
 def open_daily_messages(now: datetime, policy: ReminderPolicy) -> None:
-    """One daily message per recipient with waiting lines whose send hour has come; if
-    today's was sent already, the lines wait for tomorrow's."""
+    """One daily message per recipient with waiting lines whose send hour has come (if
+    today's was sent already, the lines wait for tomorrow's); and each group robot's daily
+    summary of its department."""
     waiting = db.session.scalars(
         select(User).where(
             User.id.in_(
@@ -125,7 +152,7 @@ def open_daily_messages(now: datetime, policy: ReminderPolicy) -> None:
                 ReminderKind.DAILY, f"{user.id}:{local.date()}", user.id, local.date(), now
             )
         )
-    plan_messages(rows)
+    plan_messages(rows + channel_outbox.summaries(now, policy))
     db.session.commit()
 
 
@@ -139,10 +166,11 @@ def _claimable(now: datetime):
     )
 
 
-def due(now: datetime, after_id: int, limit: int) -> list[int]:
-    """The next `limit` messages (by id, after `after_id`) that may be claimed now."""
-    return db.session.scalars(
-        select(Reminder.id)
+def due(now: datetime, after_id: int, limit: int) -> list[tuple[int, Channel, int | None]]:
+    """The next `limit` messages (by id, after `after_id`) that may be claimed now: id,
+    channel and, for a robot's, the department."""
+    return db.session.execute(
+        select(Reminder.id, Reminder.channel, Reminder.department_id)
         .where(_claimable(now), Reminder.id > after_id)
         .order_by(Reminder.id)
         .limit(limit)
@@ -166,10 +194,17 @@ def claim_one(reminder_id: int, sender: str, now: datetime, policy: ReminderPoli
     return claimed == 1
 
 
-def prepare(reminder_id: int, sender: str, now: datetime) -> EmailMessage | None:
+def prepare(reminder_id: int, sender: str, now: datetime):
     """Under the claim: attach the recipient's waiting lines, check each again, and build the
-    email; None (and the message cancelled) when nothing is left to say."""
+    email (or the robot's post, the SMS); None (and the message cancelled) when nothing is
+    left to say or nowhere to say it."""
     reminder = db.session.get(Reminder, reminder_id)
+    if reminder.channel != Channel.EMAIL:
+        message = channel_message(reminder)
+        if message is None:
+            _cancel(reminder)
+        db.session.commit()
+        return message
     if reminder.kind in COMPOSERS:
         compose = COMPOSERS[reminder.kind]
         with force_locale(reminder.recipient.locale or "en"):  # the recipient's language
@@ -208,14 +243,18 @@ def prepare(reminder_id: int, sender: str, now: datetime) -> EmailMessage | None
             line.dropped = True
     keep = [line for line in lines if not line.dropped]
     if not keep:
-        reminder.state = ReminderState.CANCELLED
-        reminder.claimed_until = None
+        _cancel(reminder)
         db.session.commit()
         return None
     with force_locale(reminder.recipient.locale or "en"):
         message = compose_daily(reminder, keep, _times_reminded(keep))
     db.session.commit()
     return message
+
+
+def _cancel(reminder: Reminder) -> None:
+    reminder.state = ReminderState.CANCELLED
+    reminder.claimed_until = None
 
 
 def still_needed(line: ReminderLine, recipient: User) -> bool:
@@ -269,11 +308,16 @@ def mark_sent(reminder_id: int, sender: str, now: datetime) -> None:
     db.session.commit()
 
 
-def _record_failure(reminder_id, sender, now, policy, error, permanent, report) -> None:
+def _record_failure(
+    reminder_id, sender, now, policy, error, permanent, report, wait: int | None = None
+) -> None:
+    """Retry later with exponential backoff (at least `wait` seconds, when the other side
+    said how long), or give up: on a permanent error or after the last attempt."""
     reminder = db.session.get(Reminder, reminder_id)
     attempts = reminder.attempts + 1
     give_up = permanent or attempts >= policy.max_attempts
     delay = policy.retry_base_seconds * 2 ** (attempts - 1) * (1 + random.random() * 0.2)
+    delay = max(delay, wait or 0)
     db.session.execute(
         update(Reminder)
         .where(Reminder.id == reminder_id, Reminder.claimed_by == sender)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -50,7 +50,8 @@ def retry(reminder_id: int):
 @bp.route("/account/reminders", methods=["GET", "POST"])
 @login_required
 def settings():
-    """Pause my reminders while on leave, with a delegate; opt out of the weekly digest."""
+    """Pause my reminders while on leave, with a delegate; opt out of the weekly digest;
+    take urgent messages by SMS too."""
     user = current_user._get_current_object()
     form = ReminderSettingsForm(obj=None)
     colleagues = db.session.scalars(
@@ -65,22 +66,28 @@ def settings():
         form.paused_until.data = user.reminders_paused_until
         form.delegate.data = user.delegate_id
         form.receives_digest.data = user.receives_digest
+        form.mobile.data = user.mobile
+        form.sms_urgent.data = user.sms_urgent
     status = 200
     if form.validate_on_submit():
         user.reminders_paused_until = form.paused_until.data
         user.delegate_id = form.delegate.data
         if user.role != Role.STAFF:
             user.receives_digest = form.receives_digest.data
+        user.mobile, user.sms_urgent = form.mobile.data, form.sms_urgent.data
         audit.record(
             "user.reminder_settings",
             user,
             actor=user,
             paused_until=str(form.paused_until.data or ""),
             delegate=form.delegate.data,
+            sms=bool(user.sms_urgent),
         )
         db.session.commit()
         flash(_("Your reminder settings are saved."), "info")
         return redirect(url_for("reminders.settings"))
     if form.is_submitted():
         status = 400
-    return render_template("reminders/settings.html", form=form), status
+    return render_template(
+        "reminders/settings.html", form=form, sms_ready=bool(current_app.config["SMS_URL"])
+    ), status

@@ -1,0 +1,322 @@
+"""Group robots (DingTalk, WeCom, Feishu) and SMS beside email, through the same outbox,
+against loopback servers that keep each platform's contract (tests/robot_servers.py)."""
+
+import threading
+from collections import Counter
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from tests import robot_servers as rs
+from tests.conftest import ACCOUNTS, TODAY
+from tracker.auth.services import find_user_by_email
+from tracker.channels.services import set_robot
+from tracker.extensions import db
+from tracker.items.rules import OPEN
+from tracker.models import (
+    ActionItem,
+    Channel,
+    City,
+    Department,
+    Reminder,
+    ReminderKind,
+    ReminderState,
+)
+from tracker.reminders.planning import plan_due
+from tracker.reminders.sending import send_due
+
+NOW = datetime.combine(TODAY, time(23), ZoneInfo("Asia/Shanghai"))
+
+
+def _department(city: str, slug: str) -> Department:
+    return db.session.scalar(
+        select(Department).join(Department.city).where(City.slug == city, Department.slug == slug)
+    )
+
+
+@pytest.fixture
+def wired(app, seeded, robots):
+    """Nanjing's DRC on DingTalk (signed), its Science and Technology Bureau on WeCom, and
+    Jiaxing's DRC on Feishu (signed); the Nanjing supervisor takes urgent messages by SMS."""
+    urls = robots.urls()
+    drc, stb = _department("nanjing", "drc"), _department("nanjing", "stb")
+    jiaxing = _department("jiaxing", "drc")
+    set_robot(None, drc, "dingtalk", urls["dingtalk"], rs.DINGTALK_SECRET)
+    set_robot(None, stb, "wecom", urls["wecom"], None)
+    set_robot(None, jiaxing, "feishu", urls["feishu"], rs.FEISHU_SECRET)
+    supervisor = find_user_by_email(ACCOUNTS["supervisor"])
+    supervisor.mobile, supervisor.sms_urgent = "13800138000", True
+    db.session.commit()
+    return {"dingtalk": drc, "wecom": stb, "feishu": jiaxing}
+
+
+def _titles_due(department: Department) -> tuple[set[str], set[str]]:
+    """Independently: the department's open items overdue and due within 7 days on TODAY."""
+    items = db.session.scalars(
+        select(ActionItem).where(
+            ActionItem.department_id == department.id, ActionItem.status.in_(OPEN)
+        )
+    ).all()
+    overdue = {i.title for i in items if i.due_on and i.due_on < TODAY}
+    soon = {i.title for i in items if i.due_on and TODAY <= i.due_on <= TODAY + timedelta(7)}
+    return overdue, soon
+
+
+def _text(platform: str, body: dict) -> str:
+    if platform == "dingtalk":
+        return body["markdown"]["text"]
+    if platform == "wecom":
+        return body["markdown"]["content"]
+    return body["card"]["elements"][0]["content"]
+
+
+def test_a_day_reaches_email_and_every_robot_once_each_correctly_signed(
+    app, wired, robots, smtp_sink
+):
+    plan_due(NOW)
+    db.session.commit()
+    report = send_due(NOW, "s1")
+    assert report.failed == 0 and report.retried == 0
+    for platform, department in wired.items():
+        overdue, soon = _titles_due(department)
+        summaries = [b for b in robots.received[platform] if "：" in _text(platform, b)[:80]]
+        if not (overdue or soon):
+            assert not summaries
+            continue
+        summary = _text(platform, summaries[0])
+        assert department.name_zh in summary  # in Chinese: the group reads Chinese
+        for title in sorted(overdue | soon)[:10]:
+            assert title.replace("(", "\\(").replace(")", "\\)") in summary or title in summary
+    assert robots.refused == {}  # every request passed the platform's signature check
+    assert sum(len(v) for k, v in robots.received.items() if k != "sms") >= 2
+    emails = len(smtp_sink.messages)
+    assert emails > 0
+    # Nothing twice: another run, and a plan of the same day again, send nothing more.
+    before = {k: len(v) for k, v in robots.received.items()}
+    plan_due(NOW)
+    db.session.commit()
+    again = send_due(NOW + timedelta(minutes=15), "s2")
+    assert again.sent == 0 and len(smtp_sink.messages) == emails
+    assert {k: len(v) for k, v in robots.received.items()} == before
+    sent = Counter(
+        dict(
+            db.session.execute(
+                select(Reminder.channel, func.count())
+                .where(Reminder.state == ReminderState.SENT)
+                .group_by(Reminder.channel)
+            ).all()
+        )
+    )
+    assert sent[Channel.ROBOT] == sum(len(v) for k, v in robots.received.items() if k != "sms")
+    assert sent[Channel.SMS] == len(robots.received["sms"])
+    assert sent[Channel.EMAIL] == emails
+
+
+def test_an_escalation_reaches_the_department_robot_and_the_supervisor_by_sms(
+    app, wired, robots, smtp_sink
+):
+    """Supervisors hear of an overdue item once its owners were reminded: two days of
+    reminders, then the escalation goes by email, to the item's robot and by SMS."""
+    for day in range(0, 12, 3):
+        now = NOW + timedelta(days=day)
+        plan_due(now)
+        db.session.commit()
+        send_due(now, "s1")
+    escalations = db.session.scalars(
+        select(Reminder).where(Reminder.kind == ReminderKind.ESCALATION)
+    ).all()
+    by_channel = Counter(r.channel for r in escalations if r.state == ReminderState.SENT)
+    assert by_channel[Channel.SMS] >= 1 and by_channel[Channel.ROBOT] >= 1
+    sms = robots.received["sms"]
+    assert sms and sms[0]["mobile"] == "13800138000" and "/my" in sms[0]["text"]
+    assert "逾期" in sms[0]["text"] or "overdue" in sms[0]["text"]
+    escalated = [
+        _text(p, b)
+        for p in ("dingtalk", "wecom", "feishu")
+        for b in robots.received[p]
+        if "督办" in _text(p, b) or "escalated" in _text(p, b)
+    ]
+    assert escalated
+
+
+def test_a_request_for_an_update_goes_to_the_robot_and_by_sms(
+    app, wired, robots, smtp_sink, client, login_as
+):
+    staff = find_user_by_email(ACCOUNTS["staff"])
+    staff.mobile, staff.sms_urgent = "13900139000", True
+    db.session.commit()
+    login_as("supervisor")
+    item = db.session.scalar(
+        select(ActionItem)
+        .where(ActionItem.responsible_id == staff.id, ActionItem.status.in_(OPEN))
+        .order_by(ActionItem.id)
+    )
+    data = {"action": "remind", "items": [f"{item.id}:{item.version}"], "back": ""}
+    assert client.post("/items/bulk", data=data).status_code == 302
+    send_due(NOW, "s1")
+    texts = [_text("dingtalk", b) for b in robots.received["dingtalk"]]
+    assert any(item.title in t and ("报送" in t or "update" in t) for t in texts)
+    assert any(m["mobile"] == "13900139000" for m in robots.received["sms"])
+
+
+def test_a_wrong_signature_fails_at_once_and_the_outbox_shows_the_channel(
+    app, wired, robots, smtp_sink, client, login_as
+):
+    set_robot(None, wired["dingtalk"], "dingtalk", robots.urls()["dingtalk"], "SECwrong")
+    db.session.commit()
+    plan_due(NOW)
+    db.session.commit()
+    send_due(NOW, "s1")
+    failed = db.session.scalars(
+        select(Reminder).where(
+            Reminder.state == ReminderState.FAILED,
+            Reminder.department_id == wired["dingtalk"].id,
+        )
+    ).all()
+    assert failed and all(r.attempts == 1 and "310000" in r.last_error for r in failed)
+    assert robots.refused["dingtalk"] and "sign not match" in robots.refused["dingtalk"][0]
+    login_as("admin")
+    client.post("/locale/zh_Hans")
+    html = client.get("/admin/outbox").get_data(as_text=True)
+    assert "群机器人" in html and "310000" in html and wired["dingtalk"].name_zh in html
+    assert rs.DINGTALK_SECRET not in html and rs.DINGTALK_TOKEN not in html
+
+
+def test_a_rate_limited_robot_waits_a_minute_and_sends_each_message_once(
+    app, wired, robots, smtp_sink
+):
+    robots.per_minute = 0  # every post is over the limit: DingTalk answers 130101
+    plan_due(NOW)
+    db.session.commit()
+    report = send_due(NOW, "s1")
+    waiting = db.session.scalars(
+        select(Reminder).where(Reminder.channel == Channel.ROBOT, Reminder.state == "pending")
+    ).all()
+    assert waiting and report.sent > 0  # the emails went
+    tried = [r for r in waiting if r.attempts == 1]
+    assert len({r.department_id for r in tried}) == len(tried)  # one try per robot and run
+    assert all(
+        "130101" in r.last_error or "45009" in r.last_error or "9499" in r.last_error for r in tried
+    )
+    assert all((r.next_attempt_at - NOW).total_seconds() >= 60 for r in tried)
+    robots.per_minute = 20
+    later = NOW + timedelta(minutes=15)
+    while db.session.scalar(
+        select(func.count()).where(Reminder.channel == Channel.ROBOT, Reminder.state == "pending")
+    ):
+        send_due(later, "s1")
+        later += timedelta(minutes=15)
+    robot_sent = db.session.scalar(
+        select(func.count()).where(Reminder.channel == Channel.ROBOT, Reminder.state == "sent")
+    )
+    assert robot_sent == sum(len(v) for k, v in robots.received.items() if k != "sms")
+
+
+def _robot_states() -> Counter:
+    return Counter(
+        dict(
+            db.session.execute(
+                select(Reminder.state, func.count())
+                .where(Reminder.channel != Channel.EMAIL)
+                .group_by(Reminder.state)
+            ).all()
+        )
+    )
+
+
+def _emails_all_sent(smtp_sink) -> None:
+    emails = dict(
+        db.session.execute(
+            select(Reminder.state, func.count())
+            .where(Reminder.channel == Channel.EMAIL)
+            .group_by(Reminder.state)
+        ).all()
+    )
+    assert set(emails) <= {"sent", "cancelled"} and emails["sent"] == len(smtp_sink.messages)
+
+
+def _send_until_done(start: datetime) -> None:
+    later = start
+    for _run in range(10):
+        send_due(later, "s1")
+        later += timedelta(hours=1)
+    assert not db.session.scalar(
+        select(func.count()).where(Reminder.state.in_(["pending", "sending", "failed"]))
+    )
+
+
+@pytest.mark.parametrize("fault", ["down", "failing", "slow"])
+def test_a_robot_down_failing_or_slow_loses_nothing_sends_nothing_twice_and_holds_up_no_email(
+    app, wired, robots, smtp_sink, fault
+):
+    plan_due(NOW)
+    db.session.commit()
+    if fault == "down":  # nothing listens: connection refused
+        port = robots.server.server_address[1]
+        robots.server.shutdown()
+        robots.server.server_close()
+    elif fault == "failing":
+        robots.script = [502, 503, 500] * 10
+    else:
+        robots.delay = 1  # slow, within the 2 s the tracker waits
+    report = send_due(NOW, "s1")
+    _emails_all_sent(smtp_sink)
+    assert report.failed == 0
+    if fault == "slow":
+        assert report.retried == 0 and _robot_states()["pending"] == 0
+    else:
+        assert report.retried >= 1 and _robot_states()["pending"] >= 1
+    if fault == "down":
+        restarted = rs.start(port)
+        try:
+            _send_until_done(NOW + timedelta(hours=1))
+            assert sum(len(v) for v in restarted.received.values()) == _robot_states()["sent"]
+        finally:
+            restarted.server.shutdown()
+            restarted.server.server_close()
+        return
+    robots.script = []
+    _send_until_done(NOW + timedelta(hours=1))
+    assert sum(len(v) for v in robots.received.values()) == _robot_states()["sent"] > 0
+
+
+def test_an_answer_that_never_comes_is_sent_again_once_nothing_lost(app, wired, robots, smtp_sink):
+    """A robot that takes a post but answers after the tracker stopped waiting: the post is
+    retried, as an email whose answer was lost is (at least once; a platform has no
+    message id to tell the copies apart)."""
+    plan_due(NOW)
+    db.session.commit()
+    robots.delay = 3  # over the 2 s the tracker waits
+    assert send_due(NOW, "s1").retried >= 1
+    robots.delay = 0
+    _send_until_done(NOW + timedelta(hours=1))
+    sent = _robot_states()["sent"]
+    assert sent <= sum(len(v) for v in robots.received.values()) <= 2 * sent
+
+
+def test_two_senders_at_once_post_each_message_once(app, wired, robots, smtp_sink):
+    plan_due(NOW)
+    db.session.commit()
+    robots.delay = 0.05
+    results = []
+
+    def run(name: str) -> None:
+        with app.app_context():
+            results.append(send_due(NOW, name))
+            db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(f"s{n}",)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    db.session.expire_all()
+    robot_sent = db.session.scalar(
+        select(func.count()).where(Reminder.channel != Channel.EMAIL, Reminder.state == "sent")
+    )
+    assert robot_sent == sum(len(v) for v in robots.received.values()) > 0
+    assert sum(r.sent for r in results) == db.session.scalar(
+        select(func.count()).where(Reminder.state == "sent")
+    )

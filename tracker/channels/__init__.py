@@ -1,0 +1,1 @@
+"""Channels beside email: department group robots (DingTalk, WeCom, Feishu) and SMS."""

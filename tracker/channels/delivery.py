@@ -1,0 +1,64 @@
+"""What the sender hands over for a robot's or an SMS message: composed under the claim, sent
+outside any transaction (plain values only: no database object is touched while sending)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Channel, DepartmentRobot, Reminder
+from . import robots, sms
+from .messages import robot_message, sms_text
+
+# A department's group chat reads Chinese (robots have no language setting of their own).
+ROBOT_LOCALE = "zh_Hans"
+
+
+@dataclass(frozen=True)
+class RobotPost:
+    robot: DepartmentRobot  # a detached copy: platform, url, secret
+    title: str
+    markdown: str
+
+    def send(self) -> None:
+        robots.post(self.robot, self.title, self.markdown)
+
+
+@dataclass(frozen=True)
+class TextMessage:
+    mobile: str
+    text: str
+
+    def send(self) -> None:
+        sms.send(self.mobile, self.text)
+
+
+def destination(channel: Channel, department_id: int | None) -> str:
+    """What fails together: the mail server, the SMS gateway, one robot."""
+    return f"robot:{department_id}" if channel == Channel.ROBOT else str(channel)
+
+
+def prepare(reminder: Reminder) -> RobotPost | TextMessage | None:
+    """The message to send, or None when there is nowhere to send it or nothing to say."""
+    if reminder.channel == Channel.ROBOT:
+        robot = db.session.scalar(
+            select(DepartmentRobot).where(DepartmentRobot.department_id == reminder.department_id)
+        )
+        if robot is None:  # removed since planning
+            return None
+        with force_locale(ROBOT_LOCALE):
+            composed = robot_message(reminder)
+        if composed is None:
+            return None
+        copy = DepartmentRobot(platform=robot.platform, url=robot.url, secret=robot.secret)
+        return RobotPost(copy, *composed)
+    user = reminder.recipient
+    if not (user.is_active and user.sms_urgent and user.mobile and current_app.config["SMS_URL"]):
+        return None  # opted out, or no gateway any more
+    with force_locale(user.locale or "en"):
+        text = sms_text(reminder)
+    return TextMessage(user.mobile, text) if text else None

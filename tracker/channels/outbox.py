@@ -1,0 +1,90 @@
+"""Planning robot posts and SMS into the outbox beside the emails, under unique keys:
+
+- a department's daily summary, once a day per department with a robot (`summaries`);
+- the day's escalations, to the robots of the departments whose items were escalated and by
+  SMS to the supervisors who take urgent messages by SMS (`escalations`);
+- a supervisor's request for an update (催办), to the robots of the items' departments and by
+  SMS to the owners who take urgent messages by SMS (`requests`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..clock import office_zone
+from ..extensions import db
+from ..models import Channel, DepartmentRobot, ReminderKind, User
+from ..reminders.outbox import outbox_entry
+from ..reminders.policy import ReminderPolicy
+from ..reminders.rules import is_open
+
+
+def summaries(now: datetime, policy: ReminderPolicy) -> list[dict]:
+    """Each robot's summary of its department's day, once the send hour has come on a day
+    reminders go out (in the office's time zone)."""
+    local = now.astimezone(office_zone())
+    if local.hour < policy.send_hour or not is_open(local.date(), policy):
+        return []
+    return [
+        _robot(ReminderKind.SUMMARY, department_id, local.date(), now)
+        for department_id in db.session.scalars(select(DepartmentRobot.department_id))
+    ]
+
+
+def escalations(departments: set[int], supervisors: set[int], day: date, now) -> list[dict]:
+    """The day's escalations of items of `departments` to their robots, and to `supervisors`
+    by SMS where they take urgent messages so."""
+    robots = _with_robots(departments)
+    entries = [_robot(ReminderKind.ESCALATION, d, day, now) for d in sorted(robots)]
+    return entries + [_sms(ReminderKind.ESCALATION, u, day, now) for u in _by_sms(supervisors)]
+
+
+def requests(departments: set[int], owners: set[int], day: date, batch: str, now) -> list[dict]:
+    """One request for an update (`batch`, its emails' key ends so) to the robots of the
+    items' departments, and by SMS to the owners who take urgent messages so."""
+    robots = _with_robots(departments)
+    entries = [_robot(ReminderKind.REQUEST, d, day, now, batch) for d in sorted(robots)]
+    return entries + [_sms(ReminderKind.REQUEST, u, day, now, batch) for u in _by_sms(owners)]
+
+
+def _robot(kind, department_id: int, day: date, now, batch: str | None = None) -> dict:
+    key = f"robot:{department_id}:{day}" + (f":{batch}" if batch else "")
+    return outbox_entry(
+        kind, key, None, day, now, channel=Channel.ROBOT, department_id=department_id
+    )
+
+
+def _sms(kind, user_id: int, day: date, now, batch: str | None = None) -> dict:
+    key = f"sms:{user_id}:{day}" + (f":{batch}" if batch else "")
+    return outbox_entry(kind, key, user_id, day, now, channel=Channel.SMS)
+
+
+def _with_robots(departments: set[int]) -> set[int]:
+    if not departments:
+        return set()
+    return set(
+        db.session.scalars(
+            select(DepartmentRobot.department_id).where(
+                DepartmentRobot.department_id.in_(departments)
+            )
+        )
+    )
+
+
+def _by_sms(user_ids: set[int]) -> list[int]:
+    """Those of `user_ids` who take urgent messages by SMS, when a gateway is configured."""
+    if not user_ids or not current_app.config["SMS_URL"]:
+        return []
+    return sorted(
+        db.session.scalars(
+            select(User.id).where(
+                User.id.in_(user_ids),
+                User.is_active,
+                User.sms_urgent,
+                User.mobile.is_not(None),
+            )
+        )
+    )

@@ -320,3 +320,124 @@ def test_two_senders_at_once_post_each_message_once(app, wired, robots, smtp_sin
     assert sum(r.sent for r in results) == db.session.scalar(
         select(func.count()).where(Reminder.state == "sent")
     )
+
+
+def test_robots_are_set_listed_tested_and_removed_from_the_command_line(runner, seeded, robots):
+    url = robots.urls()["dingtalk"]
+    result = runner.invoke(
+        args=["channels", "set", "nanjing/drc", "dingtalk", "--url", url, "--secret", "SECwrong"]
+    )
+    assert result.exit_code == 0, result.output
+    listed = runner.invoke(args=["channels", "list"]).output
+    assert "nanjing/drc\tdingtalk" in listed and "signed" in listed
+    assert rs.DINGTALK_TOKEN not in listed + result.output and "SECwrong" not in listed
+    refused = runner.invoke(args=["channels", "test", "nanjing/drc"])
+    assert refused.exit_code == 1 and "310000" in refused.output  # the platform's answer
+    fixed = ["channels", "set", "nanjing/drc", "dingtalk", "--url", url]
+    assert runner.invoke(args=[*fixed, "--secret", rs.DINGTALK_SECRET]).exit_code == 0
+    sent = runner.invoke(args=["channels", "test", "nanjing/drc"])
+    assert sent.exit_code == 0, sent.output
+    assert "测试消息" in robots.received["dingtalk"][0]["markdown"]["text"]
+    # A blank secret keeps the old one; WeCom keeps none.
+    assert runner.invoke(args=fixed).exit_code == 0
+    assert runner.invoke(args=["channels", "test", "nanjing/drc"]).exit_code == 0
+    wecom = robots.urls()["wecom"]
+    set_wecom = ["channels", "set", "nanjing/stb", "wecom", "--url", wecom, "--secret", "x"]
+    assert runner.invoke(args=set_wecom).exit_code == 0
+    assert runner.invoke(args=["channels", "test", "nanjing/stb"]).exit_code == 0
+    assert "nanjing/stb\twecom" in runner.invoke(args=["channels", "list"]).output
+    # Mistakes name what is wrong.
+    bad_place = runner.invoke(args=["channels", "set", "nanjing/nope", "wecom", "--url", wecom])
+    assert bad_place.exit_code == 2 and "nanjing/nope" in bad_place.output
+    plain = runner.invoke(
+        args=["channels", "set", "nanjing/drc", "dingtalk", "--url", "http://example.com/x"]
+    )
+    assert plain.exit_code == 2 and "https://" in plain.output
+    assert runner.invoke(args=["channels", "remove", "nanjing/drc"]).exit_code == 0
+    assert runner.invoke(args=["channels", "remove", "nanjing/drc"]).exit_code == 2
+    assert "nanjing/drc" not in runner.invoke(args=["channels", "list"]).output
+
+
+def test_an_admin_sets_a_robot_on_the_places_page_and_never_sees_its_secret_again(
+    client, login_as, robots
+):
+    login_as("admin")
+    client.post("/locale/zh_Hans")
+    drc = _department("nanjing", "drc")
+    form = {
+        "what": "robot",
+        "robot-department": drc.id,
+        "robot-platform": "dingtalk",
+        "robot-url": robots.urls()["dingtalk"],
+        "robot-secret": rs.DINGTALK_SECRET,
+    }
+    bad = client.post("/admin/places", data={**form, "robot-url": "ftp://x"})
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "https://" in page
+    assert rs.DINGTALK_SECRET not in page  # not even the secret just typed
+    assert client.post("/admin/places", data=form).status_code == 302
+    page = client.get("/admin/places").get_data(as_text=True)
+    assert "钉钉群机器人" in page and "已加签" in page
+    assert rs.DINGTALK_SECRET not in page and rs.DINGTALK_TOKEN not in page
+    audit = client.get("/admin/audit").get_data(as_text=True)
+    assert "设置部门群机器人" in audit and rs.DINGTALK_TOKEN not in audit
+    assert client.post("/admin/places", data={**form, "robot-platform": "none"}).status_code == 302
+    assert "已加签" not in client.get("/admin/places").get_data(as_text=True)
+    login_as("supervisor")
+    assert client.post("/admin/places", data=form).status_code == 403
+
+
+def test_a_person_chooses_sms_for_urgent_messages_with_a_valid_mobile_number(
+    client, login_as, robots
+):
+    user = login_as("staff")
+    client.post("/locale/zh_Hans")
+    bad = client.post(
+        "/account/reminders", data={"mobile": "12ab", "sms_urgent": "y", "delegate": ""}
+    )
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "请填写手机号码" in page and 'value="12ab"' in page
+    none = client.post("/account/reminders", data={"sms_urgent": "y", "delegate": ""})
+    assert none.status_code == 400 and "接收短信请填写手机号码" in none.get_data(as_text=True)
+    ok = client.post(
+        "/account/reminders",
+        data={"mobile": "138 0013 8000", "sms_urgent": "y", "delegate": ""},
+    )
+    assert ok.status_code == 302
+    db.session.expire_all()
+    assert (user.mobile, user.sms_urgent) == ("13800138000", True)
+    assert 'value="13800138000"' in client.get("/account/reminders").get_data(as_text=True)
+
+
+class Crash(BaseException):
+    """The sender process dies (not an error it could handle)."""
+
+
+def test_a_sender_killed_after_a_robot_took_a_post_posts_it_again_once(
+    app, wired, robots, smtp_sink, monkeypatch
+):
+    """Killed between the robot's answer and recording it: the claim expires and another
+    sender posts it again (at least once, never zero times); the rest goes once."""
+    import tracker.reminders.sending as sending
+
+    plan_due(NOW)
+    db.session.commit()
+    real_mark_sent = sending.mark_sent
+
+    def die_on_the_robot(reminder_id, *args):
+        if db.session.get(Reminder, reminder_id).channel == Channel.ROBOT:
+            raise Crash
+        real_mark_sent(reminder_id, *args)
+
+    monkeypatch.setattr(sending, "mark_sent", die_on_the_robot)
+    with pytest.raises(Crash):
+        send_due(NOW, "s1")
+    db.session.rollback()
+    posted = sum(len(v) for v in robots.received.values())
+    assert posted >= 1
+    monkeypatch.setattr(sending, "mark_sent", real_mark_sent)
+    after_claim = NOW + timedelta(seconds=sending.current_policy().claim_seconds + 1)
+    send_due(after_claim, "s2")
+    assert set(_robot_states()) <= {"sent", "cancelled"}  # nothing left pending or claimed
+    delivered = sum(len(v) for v in robots.received.values())
+    assert delivered == _robot_states()["sent"] + 1  # that one post twice, the rest once

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
+from ..i18n import local_name
 from ..models import City, Department, DepartmentRobot, Platform
 from ..validation import Invalid
 from . import robots
+from .delivery import ROBOT_LOCALE
 from .http import DeliveryError
 from .services import remove_robot, robot_of, set_robot
 
@@ -101,11 +104,12 @@ def test_command(place: str) -> None:
     robot = robot_of(department)
     if robot is None:
         raise click.UsageError(_("%(place)s has no robot.", place=place))
-    title = _("Policy Tracker: test message")
-    text = _(
-        "This group will receive the reminders of %(department)s.",
-        department=department.name_zh or department.name,
-    )
+    with force_locale(ROBOT_LOCALE):  # as the group reads every robot message
+        title = _("Policy Tracker: test message")
+        text = _(
+            "This group will receive the reminders of %(department)s.",
+            department=local_name(department),
+        )
     try:
         robots.post(robot, title, f"### {title}\n\n{text}")
     except DeliveryError as error:

@@ -33,6 +33,8 @@ class Platforms:
         self.script: list = []
         self.delay = 0.0
         self.per_minute = PER_MINUTE
+        self.sms_answer: dict | None = None  # what the gateway answers, if not success
+        self.retry_after: str | None = None  # a Retry-After header on scripted errors
         self.recent: dict[str, list[float]] = defaultdict(list)
         self.lock = threading.Lock()
         self.server: ThreadingHTTPServer | None = None
@@ -64,10 +66,12 @@ class Platforms:
             recent = [t for t in self.recent[platform] if now - t < 60]
             if platform != "sms" and len(recent) >= self.per_minute:
                 self.recent[platform] = recent
-                limit = {"dingtalk": 130101, "wecom": 45009, "feishu": 9499}[platform]
+                limit = {"dingtalk": 130101, "wecom": 45009, "feishu": 11232}[platform]
                 return 200, _error(platform, limit, "send too fast")
             self.recent[platform] = [*recent, now]
             self.received[platform].append(body)
+            if platform == "sms" and self.sms_answer is not None:
+                return 200, self.sms_answer
             return 200, _error(platform, 0, "ok")
 
 
@@ -99,6 +103,8 @@ def _check(platform: str, query: dict, headers, body: dict):
             return 93000, "invalid webhook url"
         if body.get("msgtype") != "markdown" or not body["markdown"].get("content"):
             return 40008, "invalid message type"
+        if len(body["markdown"]["content"].encode()) > 4096:
+            return 40058, "content exceed max length 4096"
     elif platform == "feishu":
         stamp = str(body.get("timestamp", ""))
         if not stamp.isdigit() or abs(time.time() - int(stamp)) > 3600:
@@ -138,6 +144,8 @@ def start(port: int = 0) -> Platforms:
             status, answer = platforms.answer(platform, parse_qs(parts.query), self.headers, body)
             data = json.dumps(answer).encode()
             self.send_response(status)
+            if status >= 400 and platforms.retry_after:
+                self.send_header("Retry-After", platforms.retry_after)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()

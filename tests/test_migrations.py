@@ -242,6 +242,11 @@ def _fill_every_table() -> None:
             ),
         ]
     )
+    # A request for an update posted to the robot, naming its item.
+    from tracker.channels.outbox import plan_request
+
+    db.session.flush()
+    assert plan_request([items[0]], set(), TODAY, "cafe", now)
     db.session.commit()
 
 

@@ -91,7 +91,7 @@ def role_label(role: str) -> str:
 
 
 def _readable(value):
-    """Role and status codes inside audit details, in the reader's language."""
+    """Role, status and platform codes inside audit details, in the reader's language."""
     if isinstance(value, dict):
         return {key: _readable(v) for key, v in value.items()}
     if isinstance(value, list):
@@ -101,6 +101,8 @@ def _readable(value):
             return role_label(value)
         if value in {str(s) for s in Status}:
             return str(STATUS_LABELS[Status(value)])
+        if value in {str(p) for p in Platform}:
+            return str(PLATFORM_LABELS[Platform(value)])
     return value
 
 

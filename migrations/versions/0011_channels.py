@@ -3,7 +3,7 @@
 A department may have a group robot (DingTalk, WeCom or Feishu) that gets its daily summary,
 escalations and requests for an update; a person may take urgent messages by SMS too. The
 outbox gains the channel of each message, and a robot's message is addressed to a
-department instead of a person.
+department instead of a person; a robot's request for an update names its items.
 
 Revision ID: 0011
 Revises: 0010
@@ -89,14 +89,29 @@ def upgrade():
             "'escalation')",
         )
         batch_op.create_check_constraint("addressed", ADDRESSED)
+    op.create_table(
+        'reminder_items',
+        sa.Column('reminder_id', sa.Integer(), nullable=False),
+        sa.Column('item_id', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ['item_id'], ['action_items.id'], name=op.f('fk_reminder_items_item_id_action_items')
+        ),
+        sa.ForeignKeyConstraint(
+            ['reminder_id'], ['reminders.id'], name=op.f('fk_reminder_items_reminder_id_reminders')
+        ),
+        sa.PrimaryKeyConstraint('reminder_id', 'item_id', name=op.f('pk_reminder_items')),
+    )
     restore_rows(revision, 'department_robots')
     restore_columns(revision, 'users', ['mobile', 'sms_urgent'])
     restore_rows(revision, 'reminders')
     restore_rows(revision, 'reminder_lines')
+    restore_rows(revision, 'reminder_items')
 
 
 def downgrade():
     # The older outbox holds emails only: robot posts, SMS and the new kinds wait in a stash.
+    stash_table(revision, 'reminder_items')
+    op.drop_table('reminder_items')
     stash_rows(revision, 'reminder_lines', NEW_LINES)
     stash_rows(revision, 'reminders', NEW_MESSAGES)
     stash_columns(revision, 'users', ['mobile', 'sms_urgent'])

@@ -10,12 +10,17 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..i18n import local_name
+from ..labels import PLATFORM_LABELS
 from ..models import City, Department, DepartmentRobot, Platform
 from ..validation import Invalid
 from . import robots
 from .delivery import ROBOT_LOCALE
 from .http import DeliveryError
 from .services import remove_robot, robot_of, set_robot
+
+
+def platform_label(platform) -> str:
+    return str(PLATFORM_LABELS[Platform(platform)])
 
 
 def _department(place: str) -> Department:
@@ -56,9 +61,9 @@ def set_command(place: str, platform: str, url: str, secret: str | None) -> None
     db.session.commit()
     click.echo(
         _(
-            "%(place)s: %(platform)s robot %(url)s",
+            "%(place)s: %(platform)s %(url)s",
             place=place,
-            platform=platform,
+            platform=platform_label(robot.platform),
             url=robots.masked(robot.url),
         )
     )
@@ -88,7 +93,8 @@ def list_command() -> None:
     for robot, department, city in rows:
         signed = _("signed") if robot.secret else _("not signed")
         click.echo(
-            f"{city.slug}/{department.slug}\t{robot.platform}\t{robots.masked(robot.url)}\t{signed}"
+            f"{city.slug}/{department.slug}\t{platform_label(robot.platform)}\t"
+            f"{robots.masked(robot.url)}\t{signed}"
         )
     if not rows:
         click.echo(_("No department has a robot."))

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Channel, DepartmentRobot, Reminder
 from . import robots, sms
+from .http import DeliveryError
 from .messages import robot_message, sms_text
 
 # A department's group chat reads Chinese (robots have no language setting of their own).
@@ -25,7 +26,7 @@ class RobotPost:
     markdown: str
 
     def send(self) -> None:
-        robots.post(self.robot, self.title, self.markdown)
+        _guarded(robots.post, self.robot, self.title, self.markdown)
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,18 @@ class TextMessage:
     text: str
 
     def send(self) -> None:
-        sms.send(self.mobile, self.text)
+        _guarded(sms.send, self.mobile, self.text)
+
+
+def _guarded(send, *args) -> None:
+    """Whatever else goes wrong in sending one message fails that message (its text names
+    only the kind of error: details may hold the address), never the run."""
+    try:
+        send(*args)
+    except DeliveryError:
+        raise
+    except Exception as error:  # noqa: BLE001 - reported as the message's failure
+        raise DeliveryError(f"{type(error).__name__}", permanent=True) from None
 
 
 def destination(channel: Channel, department_id: int | None) -> str:
@@ -51,7 +63,7 @@ def prepare(reminder: Reminder) -> RobotPost | TextMessage | None:
         if robot is None:  # removed since planning
             return None
         with force_locale(ROBOT_LOCALE):
-            composed = robot_message(reminder)
+            composed = robot_message(reminder, robots.MAX_BYTES[robot.platform])
         if composed is None:
             return None
         copy = DepartmentRobot(platform=robot.platform, url=robot.url, secret=robot.secret)

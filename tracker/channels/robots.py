@@ -22,13 +22,18 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from ..models import DepartmentRobot, Platform
 from .http import DeliveryError, post_json
 
+# Answers that mean "too many messages": DingTalk throttles a robot for 10 minutes after 20
+# messages in a minute; WeCom allows 20 a minute; Feishu 100 a minute (11232, or 99991400
+# with HTTP 429 or 400).
 RATE_LIMITED = {
     Platform.DINGTALK: {130101},
     Platform.WECOM: {45009},
-    Platform.FEISHU: {9499, 11232},
+    Platform.FEISHU: {11232, 99991400},
 }
+RATE_LIMIT_WAIT = {Platform.DINGTALK: 600, Platform.WECOM: 60, Platform.FEISHU: 60}
 BUSY = {-1}  # "system busy" on DingTalk and WeCom: try again
-RATE_LIMIT_WAIT = 60  # seconds: these robots count messages per minute
+# The longest markdown each takes (WeCom: 4,096 bytes of content); a message is cut to fit.
+MAX_BYTES = {Platform.DINGTALK: 15000, Platform.WECOM: 4000, Platform.FEISHU: 20000}
 
 
 def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
@@ -70,17 +75,21 @@ def request_for(robot: DepartmentRobot, title: str, markdown: str, now: float | 
 def post(robot: DepartmentRobot, title: str, markdown: str) -> None:
     """Post through the robot; raises DeliveryError unless the platform says it took it."""
     url, body = request_for(robot, title, markdown)
-    _status, answer = post_json(url, body)
-    code = answer.get("errcode", answer.get("code", answer.get("StatusCode")))
-    if code == 0:
+    answer = post_json(url, body)
+    reply = answer.body
+    code = reply.get("errcode", reply.get("code", reply.get("StatusCode")))
+    if answer.status == 200 and code == 0:
         return
-    message = answer.get("errmsg") or answer.get("msg") or "no answer code"
-    error = f"{robot.platform} {code}: {message}"
-    if code in RATE_LIMITED[robot.platform]:
-        raise DeliveryError(error, retry_after=RATE_LIMIT_WAIT)
-    if code in BUSY or code is None:
-        raise DeliveryError(error)
-    raise DeliveryError(error, permanent=True)  # a wrong signature, key or message
+    message = str(reply.get("errmsg") or reply.get("msg") or "no answer code")[:200]
+    error = f"{robot.platform} HTTP {answer.status} {code}: {message}"
+    if code in RATE_LIMITED[robot.platform] or answer.status == 429:
+        wait = max(RATE_LIMIT_WAIT[robot.platform], answer.retry_after or 0)
+        raise DeliveryError(error, retry_after=wait)
+    if answer.overloaded or code in BUSY:
+        raise DeliveryError(error, retry_after=answer.retry_after)
+    if answer.status != 200 or code is not None:
+        raise DeliveryError(error, permanent=True)  # a wrong signature, key or message
+    raise DeliveryError(error)  # an answer without a code: try again
 
 
 def _with_query(url: str, **values) -> str:
@@ -90,23 +99,16 @@ def _with_query(url: str, **values) -> str:
 
 
 def masked(text: str | None) -> str:
-    """A secret or a webhook address as pages and commands show it: its start and end, and
-    never a credential in full (the URL's query values and path tail are credentials)."""
+    """A secret, a webhook address or a mobile number as pages and commands show it: never a
+    credential in full. An address keeps its host (which platform) and its last 4
+    characters (which robot); user, path and query, where the credentials are, go."""
     if not text:
         return ""
-    parts = urlsplit(text)
-    if parts.scheme and parts.netloc:
-        query = "&".join(f"{k}={_hide(v)}" for k, v in parse_qsl(parts.query))
-        path = parts.path.rsplit("/", 1)
-        tail = path[1] if len(path) == 2 else ""
-        shown = (
-            f"{parts.scheme}://{parts.netloc}{path[0]}/{_hide(tail)}"
-            if tail
-            else (f"{parts.scheme}://{parts.netloc}{parts.path}")
-        )
-        return f"{shown}?{query}" if query else shown
-    return _hide(text)
-
-
-def _hide(value: str) -> str:
-    return value[:3] + "…" + value[-2:] if len(value) > 8 else "…"
+    try:
+        parts = urlsplit(text)
+        scheme, host = parts.scheme, parts.hostname
+    except ValueError:
+        scheme = host = None
+    if scheme and host:
+        return f"{scheme}://{host}/…{text[-4:]}" if len(text) > 12 else "…"
+    return text[:3] + "…" + text[-2:] if len(text) > 8 else "…"

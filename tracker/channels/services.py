@@ -31,15 +31,17 @@ def set_robot(
     errors = {}
     if platform not in set(Platform):
         errors["platform"] = _("Choose DingTalk, WeCom or Feishu.")
-    parts = urlsplit(url)
-    secure = parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK)
-    if not url or not secure or not parts.netloc or len(url) > 500 or any(c.isspace() for c in url):
+    if len(url) > 500:
+        errors["url"] = _("The webhook address is at most 500 characters.")
+    elif not _usable(url):
         errors["url"] = _("Give the robot's webhook address, starting with https://.")
-    if secret is not None and (len(secret) > 200 or any(c.isspace() for c in secret)):
+    if secret is not None and (len(secret) > 200 or not _printable(secret)):
         errors["secret"] = _("The secret is at most 200 characters, without spaces.")
     if errors:
         raise Invalid(errors)
     robot = robot_of(department) or DepartmentRobot(department=department)
+    if robot.platform is not None and robot.platform != platform and secret is None:
+        robot.secret = None  # another platform's secret means nothing to this one
     robot.platform, robot.url, robot.updated_at = Platform(platform), url, utcnow()
     if platform == Platform.WECOM:
         robot.secret = None
@@ -56,6 +58,25 @@ def set_robot(
         signed=robot.secret is not None,
     )
     return robot
+
+
+def _printable(text: str) -> bool:
+    """Visible ASCII only: what a robot's address and secret are made of (a space, a control
+    character or a character pasted from a chat would make them unusable)."""
+    return all(33 <= ord(c) < 127 for c in text)
+
+
+def _usable(url: str) -> bool:
+    if not url or not _printable(url):
+        return False
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # a stray bracket
+        return False
+    if not host or parts.username or parts.password:
+        return False
+    return parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK)
 
 
 def remove_robot(actor: User | None, department: Department) -> bool:

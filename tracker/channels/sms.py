@@ -8,21 +8,35 @@ from flask import current_app
 
 from .http import DeliveryError, post_json
 
-SUCCESS = (0, "0", "OK", "ok", 200, "200", True)
 CODE_FIELDS = ("code", "errcode", "Code", "status")
+SUCCESS_WORDS = {"0", "ok", "success", "succeeded", "200"}
 
 
 def send(mobile: str, text: str) -> None:
     config = current_app.config
     body = _filled(config["SMS_BODY"], {"mobile": mobile, "text": text})
     headers = {"Authorization": f"Bearer {config['SMS_TOKEN']}"} if config["SMS_TOKEN"] else {}
-    _status, answer = post_json(config["SMS_URL"], body, headers)
+    answer = post_json(config["SMS_URL"], body, headers)
+    if answer.overloaded:
+        raise DeliveryError(f"SMS gateway HTTP {answer.status}", retry_after=answer.retry_after)
+    if answer.status >= 300:
+        raise DeliveryError(f"SMS gateway HTTP {answer.status}", permanent=True)
     for field in CODE_FIELDS:
-        if field in answer and answer[field] not in SUCCESS:
-            detail = answer.get("message") or answer.get("msg") or answer.get("Message") or ""
+        if field in answer.body and not _success(answer.body[field]):
+            reply = answer.body
+            detail = str(reply.get("message") or reply.get("msg") or reply.get("Message") or "")
             raise DeliveryError(
-                f"SMS gateway {field}={answer[field]} {detail}".strip(), permanent=True
+                f"SMS gateway {field}={answer.body[field]} {detail[:200]}".strip(), permanent=True
             )
+
+
+def _success(value) -> bool:
+    """A gateway's code that says the message was taken: 0, 200, "OK", "success"."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return value in (0, 200)
+    return str(value).strip().lower() in SUCCESS_WORDS
 
 
 def _filled(template, values: dict):

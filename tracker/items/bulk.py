@@ -182,10 +182,9 @@ def remind(items: list[ActionItem], actor: User, today: date) -> int:
         told += 1
         asked_about |= mine
         owners.add(owner_id)
-    # The same request to the items' departments' group robots, and by SMS to the owners who
-    # take urgent messages so: worked out at sending from the lines of this request's emails.
-    departments = {i.department_id for i in items if i.id in asked_about and i.department_id}
-    plan_messages(channel_outbox.requests(departments, owners, today, batch, now))
+    # The same request to the items' departments' group robots (also for items without
+    # owners), and by SMS to the owners who take urgent messages so.
+    asked_about |= channel_outbox.plan_request(items, owners, today, batch, now)
     for item in items:
         if item.id in asked_about:
             audit.record("item.reminded", item, actor=actor, version=item.version)

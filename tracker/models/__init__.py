@@ -26,6 +26,7 @@ from .outbox import (
     ReminderLine,
     ReminderState,
     SchedulerLease,
+    reminder_items,
 )
 from .settings import Setting
 from .speeches import Directive, DirectiveState, Speech
@@ -77,6 +78,7 @@ __all__ = [
     "User",
     "UserSession",
     "item_co_owners",
+    "reminder_items",
     "token_digest",
     "utcnow",
 ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, enum_type, utcnow
@@ -129,6 +129,16 @@ class ReminderLine(Base):
     item: Mapped[ActionItem] = relationship()
     milestone: Mapped[Milestone | None] = relationship()
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+
+
+# The items a group robot's request for an update (催办) names: a department's message has
+# no lines of its own (lines belong to a person).
+reminder_items = Table(
+    "reminder_items",
+    Base.metadata,
+    Column("reminder_id", ForeignKey("reminders.id"), primary_key=True),
+    Column("item_id", ForeignKey("action_items.id"), primary_key=True),
+)
 
 
 class SchedulerLease(Base):

@@ -31,7 +31,7 @@ class ReminderSettingsForm(FlaskForm):
 
 
 MOBILE_NOISE = re.compile(r"[\s\-()]")
-MOBILE = re.compile(r"\+?\d{6,15}")
+MOBILE = re.compile(r"\+?[0-9]{6,15}")
 
 
 class RetryForm(FlaskForm):

@@ -11,6 +11,7 @@ from ..extensions import db
 from ..models import (
     ActionItem,
     Channel,
+    Department,
     Directive,
     Reminder,
     ReminderKind,
@@ -41,7 +42,10 @@ def outbox_page() -> list[OutboxSection]:
     for state in STATES:
         messages = db.session.scalars(
             select(Reminder)
-            .options(selectinload(Reminder.recipient), selectinload(Reminder.department))
+            .options(
+                selectinload(Reminder.recipient),
+                selectinload(Reminder.department).selectinload(Department.city),
+            )
             .where(Reminder.state == state)
             .order_by(Reminder.id.desc())
             .limit(SHOWN_PER_STATE)

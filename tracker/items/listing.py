@@ -3,6 +3,7 @@ changes to the items chosen on it (supervisors)."""
 
 from __future__ import annotations
 
+import tempfile
 from urllib.parse import parse_qsl, urlencode
 
 from flask import (
@@ -11,31 +12,34 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
 from ..access import related_cities, require_supervisor, supervised_cities, supervises
-from ..clock import office_today
+from ..clock import office_today, office_zone
 from ..extensions import db
 from ..i18n import local_name
 from ..inputs import bounded_int
 from ..labels import STATUS_LABELS
-from ..models import ActionItem, Department, Directive, Role, Status, User
+from ..models import ActionItem, Department, Directive, Role, Status, StatusUpdate, User
 from . import bulk
 from .blueprint import amber_days, bp, signed_in_user
 from .exports import items_csv
 from .forms import BulkForm, ItemFilterForm
 from .queries import SORT_COLUMNS, ItemFilter, filtered_items, item_list
 from .rules import ATTENTION, LIGHT_LABELS, traffic_light
+from .workbook import Report, write_ledger
 
 CSV_BATCH = 500
+XLSX_IN_MEMORY = 8 * 1024 * 1024  # bytes of a workbook kept in memory before a file
 
 
 def _OUT_OF_DATE() -> str:  # noqa: N802  (a message, looked up in the reader's language)
@@ -179,12 +183,42 @@ def _chosen_versions(form: BulkForm) -> dict[int, int]:
 @bp.get("/items.csv")
 def export_csv():
     """The filtered list as CSV (UTF-8 with BOM, so Excel shows Chinese correctly), every
-    matching item, streamed: the ids first, then the items in batches, each batch in its
-    own short session, so memory stays the same whatever the number of rows."""
+    matching item, streamed."""
+    rows = ((item, light) for item, light, _report in _export_rows(reports=False))
+    filename = f"items-{office_today().isoformat()}.csv"
+    return Response(
+        stream_with_context(items_csv(rows)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/items.xlsx")
+def export_xlsx():
+    """The filtered list as the 台账 in Excel: written to a temporary file (memory stays the
+    same whatever the number of rows), then sent."""
+    out = tempfile.SpooledTemporaryFile(max_size=XLSX_IN_MEMORY)  # noqa: SIM115 - send_file closes it
+    write_ledger(_export_rows(reports=True), out)
+    out.seek(0)
+    name = _("ledger")
+    return send_file(
+        out,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name=f"{name}-{office_today().isoformat()}.xlsx",
+    )
+
+
+def _export_rows(*, reports: bool):
+    """The ids of the filtered list, read now (a bad filter is answered before anything is
+    sent); then, as the caller reads them, each item with its light (and its last report),
+    in batches, each batch in its own short session, so memory stays the same whatever the
+    number of rows."""
     _form, wanted = _filter_form(request.args)
     today, amber = office_today(), amber_days()
     query = filtered_items(signed_in_user(), wanted, today, amber)
     ids = db.session.scalars(query.with_only_columns(ActionItem.id)).all()
+    zone = office_zone()
 
     def rows():
         for start in range(0, len(ids), CSV_BATCH):
@@ -202,16 +236,24 @@ def export_csv():
                     .where(ActionItem.id.in_(chunk))
                 )
                 by_id = {item.id: item for item in items.unique()}
+                last = {}
+                if reports:
+                    latest = (
+                        select(func.max(StatusUpdate.id))
+                        .where(StatusUpdate.item_id.in_(chunk))
+                        .group_by(StatusUpdate.item_id)
+                    )
+                    for update in session.scalars(
+                        select(StatusUpdate).where(StatusUpdate.id.in_(latest))
+                    ):
+                        last[update.item_id] = Report(
+                            update.created_at.astimezone(zone).date(), update.note or ""
+                        )
                 for item_id in chunk:
                     item = by_id[item_id]
-                    yield item, traffic_light(item, today, amber)
+                    yield item, traffic_light(item, today, amber), last.get(item_id)
 
-    filename = f"items-{today.isoformat()}.csv"
-    return Response(
-        stream_with_context(items_csv(rows())),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return rows()
 
 
 def _filter_form(args: MultiDict) -> tuple[ItemFilterForm, ItemFilter]:

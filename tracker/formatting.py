@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from babel.dates import format_skeleton
 from flask_babel import format_date as babel_date
 from flask_babel import format_datetime as babel_datetime
 from flask_babel import get_locale
@@ -44,6 +45,11 @@ def format_date(day: date | None) -> str:
     return babel_date(day, "medium") if day else ""
 
 
+def format_month(day: date | None) -> str:
+    """ "2026年11月" in Chinese, "November 2026" in English."""
+    return format_skeleton("yMMMM", day, locale=get_locale()) if day else ""
+
+
 def format_datetime(moment: datetime | None) -> str:
     """In the office's time zone (BABEL_DEFAULT_TIMEZONE)."""
     return babel_datetime(moment, "medium") if moment else ""
@@ -51,6 +57,7 @@ def format_datetime(moment: datetime | None) -> str:
 
 FILTERS = {
     "format_date": format_date,
+    "format_month": format_month,
     "format_datetime": format_datetime,
     "status_label": lambda status: STATUS_LABELS[Status(status)],
     "priority_label": lambda priority: PRIORITY_LABELS[Priority(priority)],

@@ -89,6 +89,18 @@ class PolicyForm(FlaskForm):
         _l("Ask for a report after N days without an update"), validators=[NumberRange(1, 90)]
     )
     stale_every = IntegerField(_l("Ask again every N days"), validators=[NumberRange(1, 30)])
+    rank_on_time = IntegerField(
+        _l("Ranking: points for items done by their due date (all of them)"),
+        validators=[Optional(), NumberRange(0, 100)],
+    )
+    rank_reports = IntegerField(
+        _l("Ranking: points for items reported on in the month (all of them)"),
+        validators=[Optional(), NumberRange(0, 100)],
+    )
+    rank_overdue_day = IntegerField(
+        _l("Ranking: points off per overdue item-day, per item"),
+        validators=[Optional(), NumberRange(0, 20)],
+    )
     send_hour = IntegerField(
         _l("Send from this hour (0-23, recipient's time)"), validators=[NumberRange(0, 23)]
     )

@@ -14,7 +14,7 @@ from .. import audit
 from ..auth.sessions import end_all_sessions
 from ..extensions import db
 from ..models import City, Department, Role, Setting, User
-from ..reminders.policy import POLICY_KEY, ReminderPolicy
+from ..reminders.policy import POLICY_KEY, ReminderPolicy, current_policy
 from ..validation import Invalid
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -156,6 +156,9 @@ POLICY_LIMITS = {
 }
 
 
+RANK_LIMITS = {"rank_on_time": (0, 100), "rank_reports": (0, 100), "rank_overdue_day": (0, 20)}
+
+
 def save_policy(actor, values: dict) -> dict:
     """Check and store the reminder policy; it applies from the next scheduler tick."""
     errors = {}
@@ -172,6 +175,15 @@ def save_policy(actor, values: dict) -> dict:
         else:
             policy[name] = value
     policy["working_days"] = bool(values.get("working_days"))
+    current = current_policy()
+    for name, (low, high) in RANK_LIMITS.items():
+        value = values.get(name)
+        if value is None:  # left out: the weight stays as it is
+            policy[name] = getattr(current, name)
+        elif not isinstance(value, int) or not low <= value <= high:
+            errors[name] = _("A whole number from %(low)d to %(high)d.", low=low, high=high)
+        else:
+            policy[name] = value
     if errors:
         raise Invalid(errors)
     assert set(policy) <= {f.name for f in fields(ReminderPolicy)}

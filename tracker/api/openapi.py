@@ -181,6 +181,60 @@ CITY = {
 }
 
 
+NUMBER = {"type": "number"}
+STANDING = {
+    "type": "object",
+    "required": [
+        "department",
+        "name",
+        "city",
+        "rank",
+        "previous_rank",
+        "score",
+        "items",
+        "due",
+        "on_time",
+        "on_time_share",
+        "reported",
+        "report_share",
+        "overdue_item_days",
+    ],
+    "properties": {
+        "department": INTEGER,
+        "name": STRING,
+        "city": STRING,
+        "rank": INTEGER,
+        "previous_rank": {"type": "integer", "nullable": True},
+        "score": NUMBER,
+        "items": INTEGER,
+        "due": INTEGER,
+        "on_time": INTEGER,
+        "on_time_share": NUMBER,
+        "reported": INTEGER,
+        "report_share": NUMBER,
+        "overdue_item_days": INTEGER,
+    },
+    "additionalProperties": False,
+}
+RANKING = {
+    "type": "object",
+    "required": ["city", "period", "as_of", "weights", "departments"],
+    "properties": {
+        "city": STRING,
+        "period": STRING,
+        "as_of": DATE,
+        "weights": {
+            "type": "object",
+            "required": ["on_time", "reports", "overdue_item_day"],
+            "properties": {"on_time": INTEGER, "reports": INTEGER, "overdue_item_day": INTEGER},
+            "additionalProperties": False,
+        },
+        "departments": {"type": "array", "items": {"$ref": "#/components/schemas/Standing"}},
+    },
+    "additionalProperties": False,
+}
+
+
 def _error(description: str) -> dict:
     return {
         "description": description,
@@ -269,6 +323,8 @@ def document() -> dict:
                 "Error": ERROR,
                 "Report": REPORT,
                 "City": CITY,
+                "Standing": STANDING,
+                "Ranking": RANKING,
             },
         },
         "paths": {
@@ -365,6 +421,34 @@ def document() -> dict:
                         },
                         "401": unauthorized,
                         "403": _error("Boards are for supervisors and admins."),
+                    },
+                }
+            },
+            "/api/v1/boards/{city}/ranking": {
+                "get": {
+                    "summary": "考核: a city's departments ranked for a month, with the parts of "
+                    "each score (score = on-time share × on_time + report share × reports − "
+                    "overdue item-days per item × overdue_item_day)",
+                    "operationId": "getRanking",
+                    "parameters": [
+                        {
+                            "name": "city",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "maxLength": 64, "pattern": NO_NUL},
+                        },
+                        _query(
+                            "period",
+                            {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+                            "The month, YYYY-MM (this month when left out).",
+                        ),
+                    ],
+                    "responses": {
+                        "200": _json("Ranking", "The departments, best first"),
+                        "400": _error("The period is not a month up to this one."),
+                        "401": unauthorized,
+                        "403": _error("Boards are for supervisors and admins."),
+                        "404": _error("No such city in your scope."),
                     },
                 }
             },

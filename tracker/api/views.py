@@ -15,6 +15,7 @@ from flask import Blueprint, abort, current_app, g, jsonify, request
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..access import item_or_404, supervised_cities, supervises
+from ..boards import ranking
 from ..boards.figures import city_rows, frame_for
 from ..clock import office_today
 from ..extensions import csrf, db
@@ -23,6 +24,7 @@ from ..items import services
 from ..items.queries import PAGE_SIZE, SORT_COLUMNS, ItemFilter, item_list, item_page
 from ..items.rules import LIGHT_LABELS
 from ..models import Status
+from ..reminders.policy import current_policy
 from . import serialize
 from .openapi import REPORT, URL_PATTERN, document
 from .tokens import user_for_bearer
@@ -218,6 +220,53 @@ def boards():
                 "counts": {str(s): row.counts.get(s, 0) for s in Status},
             }
             for row in rows
+        ],
+    )
+
+
+@bp.get("/boards/<city>/ranking")
+def ranking_of(city: str):
+    """考核: the departments of a city in my scope ranked for a month (tracker/boards/
+    ranking.py), with the parts of each score."""
+    user = g.api_user
+    if not supervises(user):
+        return _fail(403, "Boards are for supervisors and admins.")
+    found = next((c for c in supervised_cities(user) if c.slug == city), None)
+    if found is None:
+        return _fail(404, "No such city in your scope.")
+    today = office_today()
+    period = request.args.get("period")
+    month = ranking.month_of(period, today)
+    if month is None:
+        return _fail(400, "The period is not a month (YYYY-MM) up to this one.")
+    policy = current_policy()
+    standings = ranking.ranking([found, *found.sub_units], month[0], today, policy)
+    return jsonify(
+        city=found.slug,
+        period=month[0].strftime("%Y-%m"),
+        as_of=today.isoformat(),
+        weights={
+            "on_time": policy.rank_on_time,
+            "reports": policy.rank_reports,
+            "overdue_item_day": policy.rank_overdue_day,
+        },
+        departments=[
+            {
+                "department": s.department.id,
+                "name": s.department.name,
+                "city": s.department.city.slug,
+                "rank": s.rank,
+                "previous_rank": s.previous_rank,
+                "score": s.score,
+                "items": s.items,
+                "due": s.due,
+                "on_time": s.on_time,
+                "on_time_share": round(s.on_time_share, 4),
+                "reported": s.reported,
+                "report_share": round(s.report_share, 4),
+                "overdue_item_days": s.overdue_days,
+            }
+            for s in standings
         ],
     )
 

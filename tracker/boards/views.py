@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from datetime import timedelta
+
+from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import city_or_404, require_supervisor, supervised_cities, within
+from ..clock import office_today
 from ..models import ActionItem
-from . import charts, figures, lists
+from ..reminders.policy import current_policy
+from . import charts, figures, lists, ranking
 from .figures import BoardRow, frame_for
 
 bp = Blueprint("boards", __name__)
@@ -105,4 +109,29 @@ def city(slug: str):
         today=seen.today,
         amber_days=seen.amber_days,
         stale_after=seen.policy.stale_after,
+    )
+
+
+@bp.get("/boards/<slug>/ranking")
+def city_ranking(slug: str):
+    """考核: the city's departments (and its sub-units') ranked for a month, with the
+    formula and each part of each score."""
+    city = city_or_404(current_user, slug)
+    today = office_today()
+    month = ranking.month_of(request.args.get("period"), today)
+    if month is None:
+        abort(400, _("Give the month as YYYY-MM, not after this one."))
+    first, _last = month
+    policy = current_policy()
+    standings = ranking.ranking([city, *city.sub_units], first, today, policy)
+    later = (first + timedelta(days=31)).replace(day=1)
+    return render_template(
+        "boards/ranking.html",
+        city=city,
+        standings=standings,
+        first=first,
+        policy=policy,
+        earlier=ranking.previous_month(first).strftime("%Y-%m"),
+        later=later.strftime("%Y-%m") if later <= today else None,
+        today=today,
     )

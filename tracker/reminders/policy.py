@@ -30,6 +30,12 @@ class ReminderPolicy:
     # Count days as working days of the mainland China calendar (holidays and 调休 make-up
     # days), and send nothing on a day off; False counts calendar days.
     working_days: bool = False
+    # 考核: the weights of a department's monthly score (tracker/boards/ranking.py): points
+    # for a full on-time share and a full report share, points off per overdue item-day per
+    # item.
+    rank_on_time: int = 60
+    rank_reports: int = 40
+    rank_overdue_day: int = 1
 
 
 POLICY_KEY = "reminder_policy"

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint test-postgres fuzz bench browser clean i18n-extract i18n-update i18n-compile
+.PHONY: run test lint test-postgres fuzz bench browser pdf-libs clean i18n-extract i18n-update i18n-compile
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(BIN)/python:
@@ -33,7 +33,7 @@ i18n-compile: $(VENV)/.installed-run
 	$(BIN)/pybabel -q compile -d translations
 
 ## Serve the app with demo data on http://127.0.0.1:$(PORT) (SQLite, mail to files).
-run: $(VENV)/.installed-run i18n-compile
+run: $(VENV)/.installed-run pdf-libs i18n-compile
 	$(BIN)/tracker db upgrade
 	$(BIN)/tracker seed
 	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl-C stops)"
@@ -47,13 +47,23 @@ browser:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
+## PDFs (WeasyPrint) need Pango and a Chinese font; the tests read them back and render
+## their first page to PNG with poppler-utils.
+pdf-libs:
+	@{ ldconfig -p | grep -q libpangoft2 && fc-list :lang=zh 2>/dev/null | grep -q . && \
+	   command -v pdftoppm >/dev/null; } || { \
+	  echo "Installing Pango, fonts-noto-cjk and poppler-utils for the PDF documents..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libpango-1.0-0 \
+	    libpangoft2-1.0-0 fonts-noto-cjk poppler-utils >/dev/null; }
+
 ## Lint and run the whole test suite (SQLite; set TEST_DATABASE_URL for PostgreSQL).
-test: $(VENV)/.installed-test browser i18n-compile
+test: $(VENV)/.installed-test browser pdf-libs i18n-compile
 	$(BIN)/ruff check .
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## The whole suite against the PostgreSQL server on 127.0.0.1:5432 (a throwaway database).
-test-postgres: $(VENV)/.installed-test browser i18n-compile
+test-postgres: $(VENV)/.installed-test browser pdf-libs i18n-compile
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres} \
 		$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -53,6 +53,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth
     from .boards.views import bp as boards
     from .calendars.views import bp as calendars
+    from .documents.views import bp as documents
     from .health import bp as health
     from .items import listing, views  # noqa: F401  (their routes are on the items blueprint)
     from .items.blueprint import bp as items
@@ -67,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         boards,
         calendars,
+        documents,
         health,
         items,
         overview,

@@ -42,6 +42,7 @@ ACTION_LABELS = {
     "item.cancelled": _l("Cancelled"),
     "item.assigned": _l("Assigned"),
     "item.reminded": _l("Asked the owners for an update"),
+    "item.notice_issued": _l("Issued a supervision notice"),
     "item.scheduled": _l("Changed title, dates or milestones"),
     "auth.login": _l("Signed in"),
     "auth.logout": _l("Signed out"),
@@ -136,6 +137,7 @@ KIND_LABELS = {
     ReminderKind.REQUEST: _l("Request for an update"),
     ReminderKind.SUMMARY: _l("Department's daily summary"),
     ReminderKind.ESCALATION: _l("Escalation"),
+    ReminderKind.BULLETIN: _l("Monthly bulletin"),
 }
 
 CHANNEL_LABELS = {

@@ -1,4 +1,4 @@
-"""group robots and SMS beside email: department robots, mobile numbers, the outbox's channel
+"""group robots and SMS beside email: department robots, mobile numbers, the outbox's channel; monthly bulletins
 
 A department may have a group robot (DingTalk, WeCom or Feishu) that gets its daily summary,
 escalations and requests for an update; a person may take urgent messages by SMS too. The
@@ -26,7 +26,7 @@ down_revision = '0010'
 branch_labels = None
 depends_on = None
 
-NEW_MESSAGES = "channel != 'email' OR kind IN ('summary', 'escalation')"
+NEW_MESSAGES = "channel != 'email' OR kind IN ('summary', 'escalation', 'bulletin')"
 NEW_LINES = "reminder_id IN (SELECT id FROM reminders WHERE " + NEW_MESSAGES + ")"
 ADDRESSED = (
     "(channel = 'robot' AND department_id IS NOT NULL AND recipient_id IS NULL)"
@@ -86,7 +86,7 @@ def upgrade():
         batch_op.create_check_constraint(
             "kind",
             "kind IN ('daily', 'digest', 'assignment', 'returned', 'request', 'summary', "
-            "'escalation')",
+            "'escalation', 'bulletin')",
         )
         batch_op.create_check_constraint("addressed", ADDRESSED)
     op.create_table(

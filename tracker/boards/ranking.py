@@ -68,7 +68,7 @@ def month_of(period: str | None, today: date) -> tuple[date, date] | None:
     """The first and last day of "YYYY-MM" (this month when not given); None when it is not
     a month, or one that has not begun."""
     if not period:
-        return today.replace(day=1), _last_day(today.replace(day=1))
+        return today.replace(day=1), last_day(today.replace(day=1))
     try:
         year, month = (int(part) for part in period.split("-"))
         first = date(year, month, 1)
@@ -76,10 +76,10 @@ def month_of(period: str | None, today: date) -> tuple[date, date] | None:
         return None
     if len(period) != 7 or first > today or year < 2000:
         return None
-    return first, _last_day(first)
+    return first, last_day(first)
 
 
-def _last_day(first: date) -> date:
+def last_day(first: date) -> date:
     return first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
@@ -100,7 +100,7 @@ def ranking(cities: list[City], first: date, today: date, policy: ReminderPolicy
 
 
 def _standings(cities, first: date, today: date, policy: ReminderPolicy) -> list[Standing]:
-    last = min(_last_day(first), today)
+    last = min(last_day(first), today)
     if last < first:
         return []
     zone = office_zone()

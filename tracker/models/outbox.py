@@ -23,6 +23,7 @@ class ReminderKind(StrEnum):
     REQUEST = "request"  # 催办: a supervisor asks the owners for an update, now (its lines)
     SUMMARY = "summary"  # a department's day in its group robot: due and overdue items
     ESCALATION = "escalation"  # the day's escalations, to a robot or by SMS
+    BULLETIN = "bulletin"  # 督查通报: last month's bulletin of a city, on the month's first day
 
 
 class Channel(StrEnum):

@@ -26,6 +26,7 @@ from ..channels.delivery import destination
 from ..channels.delivery import prepare as channel_message
 from ..channels.http import DeliveryError
 from ..clock import office_zone
+from ..documents.mailing import attach_notices, bulletins_due, compose_bulletin
 from ..extensions import db
 from ..items.rules import OPEN
 from ..mail import MailConnection
@@ -45,6 +46,9 @@ from .content import COMPOSERS, compose_daily
 from .outbox import outbox_entry, plan_messages
 from .policy import ReminderPolicy, current_policy
 from .rules import is_open
+
+# Messages whose content is worked out from their key alone (no lines).
+COMPOSED_ALONE = {**COMPOSERS, ReminderKind.BULLETIN: compose_bulletin}
 
 
 @dataclass
@@ -152,7 +156,7 @@ def open_daily_messages(now: datetime, policy: ReminderPolicy) -> None:
                 ReminderKind.DAILY, f"{user.id}:{local.date()}", user.id, local.date(), now
             )
         )
-    plan_messages(rows + channel_outbox.summaries(now, policy))
+    plan_messages(rows + channel_outbox.summaries(now, policy) + bulletins_due(now, policy))
     db.session.commit()
 
 
@@ -205,8 +209,8 @@ def prepare(reminder_id: int, sender: str, now: datetime):
             _cancel(reminder)
         db.session.commit()
         return message
-    if reminder.kind in COMPOSERS:
-        compose = COMPOSERS[reminder.kind]
+    if reminder.kind in COMPOSED_ALONE:
+        compose = COMPOSED_ALONE[reminder.kind]
         with force_locale(reminder.recipient.locale or "en"):  # the recipient's language
             message = compose(reminder, now)
         db.session.commit()
@@ -248,6 +252,9 @@ def prepare(reminder_id: int, sender: str, now: datetime):
         return None
     with force_locale(reminder.recipient.locale or "en"):
         message = compose_daily(reminder, keep, _times_reminded(keep))
+        escalated = [line for line in keep if line.reason == LineReason.ESCALATION]
+        if escalated:  # the 督办单 of the first escalated items go with it
+            attach_notices(message, escalated, reminder.period_on, current_policy())
     db.session.commit()
     return message
 

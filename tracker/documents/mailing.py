@@ -1,0 +1,96 @@
+"""The documents by email: the month's 督查通报 to each city's supervisors on the first
+working day of the next month (through the outbox), and the 督办单 of escalated items
+attached to the supervisors' daily email."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from email.message import EmailMessage
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..boards.ranking import previous_month
+from ..clock import office_zone
+from ..extensions import db
+from ..formatting import format_month
+from ..i18n import local_name
+from ..mail import compose, external_url
+from ..models import City, Reminder, ReminderKind, ReminderLine, Role, User
+from ..reminders.content import message_id
+from ..reminders.outbox import outbox_entry
+from ..reminders.policy import ReminderPolicy, current_policy
+from ..reminders.rules import is_open
+from .bulletins import bulletin_pdf
+from .notices import issue, notice_pdf
+
+NOTICES_ATTACHED = 3  # notices an email carries at most (the item page has every one)
+
+
+def bulletins_due(now: datetime, policy: ReminderPolicy) -> list[dict]:
+    """On the first day of a month that reminders go out, once the send hour has come: last
+    month's bulletin of each city (with its sub-units) for each of its supervisors."""
+    local = now.astimezone(office_zone())
+    today = local.date()
+    if local.hour < policy.send_hour or not is_open(today, policy):
+        return []
+    if any(is_open(today.replace(day=d), policy) for d in range(1, today.day)):
+        return []  # not the month's first such day
+    month = previous_month(today.replace(day=1))
+    supervisors = db.session.execute(
+        select(User.id, User.city_id)
+        .join(City, City.id == User.city_id)
+        .where(User.is_active, User.role == Role.SUPERVISOR, City.parent_id.is_(None))
+    ).all()
+    return [
+        outbox_entry(ReminderKind.BULLETIN, f"{city}:{month:%Y-%m}:{user}", user, today, now)
+        for user, city in supervisors
+    ]
+
+
+def compose_bulletin(reminder: Reminder, now: datetime) -> EmailMessage:
+    """The bulletin named by the message's key (city and month), attached."""
+    _kind, city_id, month, _user = reminder.key.split(":")
+    city = db.session.get(City, int(city_id))
+    first = date.fromisoformat(f"{month}-01")
+    today = now.astimezone(office_zone()).date()
+    document = bulletin_pdf(city, first, today, current_policy())
+    name = local_name(city)
+    message = compose(
+        reminder.recipient.email,
+        reminder.recipient.name,
+        _("%(city)s supervision bulletin, %(month)s", city=name, month=format_month(first)),
+        "bulletin",
+        message_id=message_id(reminder),
+        recipient=reminder.recipient,
+        city=name,
+        month=format_month(first),
+        link=external_url("boards.city_ranking", slug=city.slug, period=month),
+    )
+    filename = _("bulletin")
+    message.add_attachment(
+        document,
+        maintype="application",
+        subtype="pdf",
+        filename=f"{filename}-{city.slug}-{month}.pdf",
+    )
+    return message
+
+
+def attach_notices(message: EmailMessage, escalated: list[ReminderLine], day: date, policy) -> None:
+    """The 督办单 of the first escalated items, issued (and so recorded) as they go out."""
+    seen = []
+    for line in escalated:
+        if line.item_id not in seen:
+            seen.append(line.item_id)
+            item = line.item
+            notice = issue(item, None, day, policy)
+            name = _("notice")
+            message.add_attachment(
+                notice_pdf(notice, local_name(item.city)),
+                maintype="application",
+                subtype="pdf",
+                filename=f"{name}-{notice.number}.pdf",
+            )
+        if len(seen) >= NOTICES_ATTACHED:
+            break

@@ -1,0 +1,65 @@
+"""/items/<id>/notice.pdf (督办单) and /boards/<city>/bulletin.pdf (督查通报)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..access import city_or_404, item_or_404, require_supervisor
+from ..boards import ranking
+from ..clock import office_today
+from ..extensions import db
+from ..i18n import local_name
+from ..reminders.policy import current_policy
+from . import bulletins, notices
+
+bp = Blueprint("documents", __name__)
+
+
+@bp.before_request
+@login_required
+def _supervisors_only() -> None:
+    if current_user.is_authenticated:
+        require_supervisor(current_user)
+
+
+@bp.get("/items/<int:item_id>/notice.pdf")
+def notice(item_id: int):
+    """The item's 督办单 at its level today; issuing it is recorded in its audit trail
+    (once a day and level: asking again gives the same number)."""
+    item = item_or_404(current_user, item_id)
+    notice = notices.issue(
+        item, current_user._get_current_object(), office_today(), current_policy()
+    )
+    document = notices.notice_pdf(notice, local_name(item.city))
+    db.session.commit()
+    name = _("notice")
+    return _pdf(document, f"{name}-{notice.number}.pdf")
+
+
+@bp.get("/boards/<slug>/bulletin.pdf")
+def bulletin(slug: str):
+    """The city's 督查通报 for a month (YYYY-MM; this month so far when left out)."""
+    city = city_or_404(current_user, slug)
+    today = office_today()
+    month = ranking.month_of(request.args.get("period"), today)
+    if month is None:
+        abort(400, _("Give the month as YYYY-MM, not after this one."))
+    document = bulletins.bulletin_pdf(city, month[0], today, current_policy())
+    name = _("bulletin")
+    return _pdf(document, f"{name}-{city.slug}-{month[0]:%Y-%m}.pdf")
+
+
+def _pdf(document: bytes, filename: str) -> Response:
+    return Response(
+        document,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f"inline; filename*=UTF-8''{_quoted(filename)}"},
+    )
+
+
+def _quoted(filename: str) -> str:
+    return quote(filename)

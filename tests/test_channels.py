@@ -70,7 +70,8 @@ def _text(platform: str, body: dict) -> str:
         return body["markdown"]["text"]
     if platform == "wecom":
         return body["markdown"]["content"]
-    return body["card"]["elements"][0]["content"]
+    card = body["card"]  # the title in the card's header, the rest in a markdown element
+    return f"### {card['header']['title']['content']}\n\n{card['elements'][0]['content']}"
 
 
 def test_a_day_reaches_email_and_every_robot_once_each_correctly_signed(
@@ -182,6 +183,7 @@ def test_a_wrong_signature_fails_at_once_and_the_outbox_shows_the_channel(
     client.post("/locale/zh_Hans")
     html = client.get("/admin/outbox").get_data(as_text=True)
     assert "群机器人" in html and "310000" in html and wired["dingtalk"].name_zh in html
+    assert "钉钉群机器人返回310000：签名或关键词校验未通过" in html  # what it means, in Chinese
     assert rs.DINGTALK_SECRET not in html and rs.DINGTALK_TOKEN not in html
 
 
@@ -574,13 +576,27 @@ def test_a_request_reaches_the_group_also_for_items_without_an_owner_left(
     )
 
 
-def test_mobile_numbers_are_ascii_digits(client, login_as):
-    login_as("staff")
-    for number in ("１３８００１３８０００", "١٣٨٠٠١٣٨٠٠٠"):
-        page = client.post(
-            "/account/reminders", data={"mobile": number, "sms_urgent": "y", "delegate": ""}
-        )
-        assert page.status_code == 400
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("１３８００１３８０００", "13800138000"),  # full-width, as input methods type it
+        ("+86 138-0013-8000", "13800138000"),
+        ("+44 7700 900123", "+447700900123"),
+        ("١٣٨٠٠١٣٨٠٠٠", None),
+        ("1380013800", None),  # 10 digits
+        ("138001380000", None),  # 12 digits
+        ("23800138000", None),  # not a mobile prefix
+        ("+8623800138000", None),
+    ],
+)
+def test_mobile_numbers_are_read_as_people_type_them(client, login_as, typed, stored):
+    user = login_as("staff")
+    page = client.post(
+        "/account/reminders", data={"mobile": typed, "sms_urgent": "y", "delegate": ""}
+    )
+    assert page.status_code == (302 if stored else 400)
+    db.session.expire_all()
+    assert user.mobile == stored
 
 
 def test_a_wait_asked_for_beyond_reason_is_capped(app, wired, robots, smtp_sink):
@@ -596,3 +612,29 @@ def test_a_wait_asked_for_beyond_reason_is_capped(app, wired, robots, smtp_sink)
     ).all()
     assert len(waiting) == 1 and "429" in waiting[0].last_error
     assert timedelta(minutes=10) <= waiting[0].next_attempt_at - NOW <= timedelta(hours=2)
+
+
+def test_a_summary_that_could_not_go_out_gives_way_to_the_next_day_s(app, wired, robots, smtp_sink):
+    """A robot down for two days: on the third, only that day's summary is posted."""
+    robots.script = [503] * 30
+    for day in range(2):
+        now = NOW + timedelta(days=day)
+        plan_due(now)
+        db.session.commit()
+        send_due(now, "s1")
+    robots.script = []
+    third = NOW + timedelta(days=2)
+    plan_due(third)
+    db.session.commit()
+    for hour in range(0, 8):
+        send_due(third + timedelta(hours=hour), "s1")
+    summaries = db.session.scalars(
+        select(Reminder).where(
+            Reminder.kind == ReminderKind.SUMMARY, Reminder.department_id == wired["dingtalk"].id
+        )
+    ).all()
+    states = {r.period_on: r.state for r in summaries}
+    newest = max(states)
+    assert states[newest] == ReminderState.SENT
+    assert all(state == ReminderState.CANCELLED for day, state in states.items() if day < newest)
+    assert len([b for b in robots.received["dingtalk"] if "到期提醒" in _text("dingtalk", b)]) == 1

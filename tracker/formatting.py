@@ -10,6 +10,7 @@ from flask_babel import format_datetime as babel_datetime
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from .channels.explain import explain
 from .channels.robots import masked
 from .labels import (
     CHANNEL_LABELS,
@@ -71,6 +72,7 @@ FILTERS = {
     "channel_label": lambda channel: CHANNEL_LABELS[Channel(channel)],
     "platform_label": lambda platform: PLATFORM_LABELS[Platform(platform)],
     "masked": masked,
+    "explain_error": explain,
 }
 
 __all__ = ["FILTERS", "get_locale"]

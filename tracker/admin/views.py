@@ -225,6 +225,7 @@ def places():
         status = 400
     return render_template(
         "admin/places.html",
+        refused=submitted if status == 400 else None,
         cities=list(cities.values()),
         city_form=city_form,
         department_form=department_form,

@@ -15,6 +15,7 @@ from ..models import City, Department, DepartmentRobot, Platform
 from ..validation import Invalid
 from . import robots
 from .delivery import ROBOT_LOCALE
+from .explain import explain
 from .http import DeliveryError
 from .services import remove_robot, robot_of, set_robot
 
@@ -119,5 +120,7 @@ def test_command(place: str) -> None:
     try:
         robots.post(robot, title, f"### {title}\n\n{text}")
     except DeliveryError as error:
-        raise click.ClickException(_("The robot refused: %(error)s", error=str(error))) from None
+        meaning = explain(f"{type(error).__name__}: {error}")
+        detail = f"{meaning} ({error})" if meaning else str(error)
+        raise click.ClickException(_("Not sent: %(error)s", error=detail)) from None
     click.echo(_("Sent: the group should show the test message."))

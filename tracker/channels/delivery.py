@@ -10,7 +10,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Channel, DepartmentRobot, Reminder
+from ..models import Channel, DepartmentRobot, Reminder, ReminderKind
 from . import robots, sms
 from .http import DeliveryError
 from .messages import robot_message, sms_text
@@ -49,6 +49,21 @@ def _guarded(send, *args) -> None:
         raise DeliveryError(f"{type(error).__name__}", permanent=True) from None
 
 
+def _newer_summary(reminder: Reminder) -> bool:
+    return (
+        db.session.scalar(
+            select(Reminder.id)
+            .where(
+                Reminder.kind == ReminderKind.SUMMARY,
+                Reminder.department_id == reminder.department_id,
+                Reminder.period_on > reminder.period_on,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def destination(channel: Channel, department_id: int | None) -> str:
     """What fails together: the mail server, the SMS gateway, one robot."""
     return f"robot:{department_id}" if channel == Channel.ROBOT else str(channel)
@@ -57,6 +72,8 @@ def destination(channel: Channel, department_id: int | None) -> str:
 def prepare(reminder: Reminder) -> RobotPost | TextMessage | None:
     """The message to send, or None when there is nowhere to send it or nothing to say."""
     if reminder.channel == Channel.ROBOT:
+        if reminder.kind == ReminderKind.SUMMARY and _newer_summary(reminder):
+            return None  # a later day's summary replaces one that could not go out
         robot = db.session.scalar(
             select(DepartmentRobot).where(DepartmentRobot.department_id == reminder.department_id)
         )

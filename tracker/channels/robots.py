@@ -59,11 +59,13 @@ def request_for(robot: DepartmentRobot, title: str, markdown: str, now: float | 
         return url, {"msgtype": "markdown", "markdown": {"title": title, "text": markdown}}
     if robot.platform == Platform.WECOM:
         return robot.url, {"msgtype": "markdown", "markdown": {"content": markdown}}
+    # The card's header holds the title; its markdown element takes no heading lines.
+    text = markdown.removeprefix(f"### {title}").lstrip("\n")
     body = {
         "msg_type": "interactive",
         "card": {
             "header": {"title": {"tag": "plain_text", "content": title}},
-            "elements": [{"tag": "markdown", "content": markdown}],
+            "elements": [{"tag": "markdown", "content": text}],
         },
     }
     if robot.secret:

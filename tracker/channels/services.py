@@ -31,10 +31,9 @@ def set_robot(
     errors = {}
     if platform not in set(Platform):
         errors["platform"] = _("Choose DingTalk, WeCom or Feishu.")
-    if len(url) > 500:
-        errors["url"] = _("The webhook address is at most 500 characters.")
-    elif not _usable(url):
-        errors["url"] = _("Give the robot's webhook address, starting with https://.")
+    problem = _address_problem(url)
+    if problem:
+        errors["url"] = problem
     if secret is not None and (len(secret) > 200 or not _printable(secret)):
         errors["secret"] = _("The secret is at most 200 characters, without spaces.")
     if errors:
@@ -66,17 +65,31 @@ def _printable(text: str) -> bool:
     return all(33 <= ord(c) < 127 for c in text)
 
 
-def _usable(url: str) -> bool:
-    if not url or not _printable(url):
-        return False
+def _address_problem(url: str) -> str | None:
+    """What is wrong with a webhook address, in words the admin can act on; None if fine."""
+    if len(url) > 500:
+        return _("The webhook address is at most 500 characters.")
+    if not url.startswith(("https://", "http://")):
+        return _("Give the robot's webhook address, starting with https://.")
+    if not _printable(url):
+        return _(
+            "The address has a space or a full-width or invisible character: copy it again "
+            "from the robot's settings."
+        )
     try:
         parts = urlsplit(url)
         host = parts.hostname
     except ValueError:  # a stray bracket
-        return False
-    if not host or parts.username or parts.password:
-        return False
-    return parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK)
+        host, parts = None, None
+    if not host:
+        return _("The address has no host name: copy it again from the robot's settings.")
+    if parts.username or parts.password:
+        return _("Leave the user name and password out of the address.")
+    if host.startswith("169.254.") or host in ("0.0.0.0", "metadata.google.internal"):
+        return _("This address is not a robot's.")
+    if parts.scheme != "https" and host not in LOOPBACK:
+        return _("Give the robot's webhook address, starting with https://.")
+    return None
 
 
 def remove_robot(actor: User | None, department: Department) -> bool:

@@ -56,12 +56,12 @@ class _Totals:
 
 def write_ledger(rows: Iterable[tuple[ActionItem, Light, Report | None]], out: IO) -> None:
     """Write the workbook of `rows` (item, its light, its last report) to `out`."""
-    totals: dict[str, _Totals] = {}
+    totals: dict[tuple[str, str], _Totals] = {}  # by (city, department)
 
     def ledger() -> Iterator[list]:
         for item, light, report in rows:
             department = local_name(item.department) if item.department else _("No department")
-            total = totals.setdefault(department, _Totals())
+            total = totals.setdefault((local_name(item.city), department), _Totals())
             total.items += 1
             total.progress_sum += item.progress
             total.open += item.status in OPEN
@@ -70,11 +70,12 @@ def write_ledger(rows: Iterable[tuple[ActionItem, Light, Report | None]], out: I
             yield _row(item, light, report)
 
     def by_department() -> Iterator[list]:  # read once the ledger has been written
-        for name, total in sorted(totals.items()):
+        for (city, name), total in sorted(totals.items()):
             average = round(total.progress_sum / total.items, 1) if total.items else 0
-            yield [name, total.items, total.open, total.done, total.overdue, average]
+            yield [city, name, total.items, total.open, total.done, total.overdue, average]
 
     department_columns = (
+        (_("City"), 14),
         (_("Department"), 24),
         (_("Items"), 8),
         (_("Open"), 8),

@@ -29,10 +29,16 @@ ROUTES = {
     "admin_policy": ("GET", "/admin/policy"),
     "admin_audit": ("GET", "/admin/audit"),
     "outbox": ("GET", "/admin/outbox"),
+    "admin_places": ("GET", "/admin/places"),
+    "notice_pdf": ("GET", "/items/{item}/notice.pdf"),
+    "city_board": ("GET", "/boards/nanjing"),
+    "city_ranking": ("GET", "/boards/nanjing/ranking"),
+    "bulletin_pdf": ("GET", "/boards/nanjing/bulletin.pdf"),
+    "ledger_xlsx": ("GET", "/items.xlsx?city=nanjing"),
 }
-ADMIN_ONLY = {"admin_users", "admin_policy", "admin_audit", "outbox"}
+ADMIN_ONLY = {"admin_users", "admin_policy", "admin_audit", "outbox", "admin_places"}
 EVERYTHING = set(ROUTES)
-SIGNED_IN = {"overview", "my"}
+SIGNED_IN = {"overview", "my", "ledger_xlsx"}  # the ledger: of what each may see
 ALLOWED = {
     "staff": SIGNED_IN | {"detail", "report", "speech"},
     "other_staff": SIGNED_IN | {"speech"},  # same city: the speech, not the item
@@ -73,7 +79,7 @@ def test_access_matrix(client, login_as, who, route):
     item, ids = _targets()
     method, path = ROUTES[route]
     response = client.open(path.format(**ids), method=method, data=_data(route, item))
-    body = response.get_data(as_text=True)
+    body = response.get_data().decode("utf-8", "replace")  # PDFs and workbooks are binary
     if route in ALLOWED[who]:
         assert response.status_code not in (403, 404), body[:300]
         assert "/login" not in response.headers.get("Location", "")

@@ -320,7 +320,7 @@ def test_operator_commands(runner, world, smtp_sink):
     assert "nothing written" in dry.output
     assert db.session.scalar(select(func.count()).select_from(ReminderLine)) == 0
     planned = runner.invoke(args=["reminders", "plan", "--today", "2026-03-03"])
-    assert "Planned: 2 due_soon, 1 stale" in planned.output
+    assert "Planned: Due soon 2, No update for a while 1" in planned.output
     sent = runner.invoke(args=["reminders", "send", "--today", "2026-03-03"])
     assert "sent 2, to retry 0, failed 0" in sent.output
     replay = runner.invoke(

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from ..clock import office_zone
 from ..extensions import db
 from ..items.rules import OPEN
+from ..labels import REASON_LABELS
 from ..models import ActionItem, utcnow
 from .lease import holder_name
 from .planning import plan_due
@@ -86,10 +87,11 @@ def plan_command(today, dry_run: bool) -> None:
         )
         return
     db.session.commit()
-    reasons = Counter(str(line.reason) for line in plan.lines)
-    summary = ", ".join(f"{n} {reason}" for reason, n in sorted(reasons.items())) or _(
-        "nothing new"
-    )
+    reasons = Counter(line.reason for line in plan.lines)
+    summary = _(", ").join(
+        _("%(reason)s %(num)d", reason=REASON_LABELS[reason], num=n)
+        for reason, n in sorted(reasons.items())
+    ) or _("nothing new")
     click.echo(
         _("Planned: %(summary)s; %(digests)d digests.", summary=summary, digests=len(plan.digests))
     )

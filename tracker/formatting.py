@@ -23,6 +23,7 @@ from .labels import (
     action_label,
     audit_details,
     role_label,
+    target_label,
 )
 from .models import (
     Channel,
@@ -63,6 +64,7 @@ FILTERS = {
     "status_label": lambda status: STATUS_LABELS[Status(status)],
     "priority_label": lambda priority: PRIORITY_LABELS[Priority(priority)],
     "action_label": action_label,
+    "target_label": target_label,
     "role_label": role_label,
     "audit_details": audit_details,
     "directive_state_label": lambda state: DIRECTIVE_STATE_LABELS[DirectiveState(state)],

@@ -81,6 +81,26 @@ ACTION_LABELS = {
 }
 
 
+TARGET_LABELS = {
+    "action_items": _l("Item"),
+    "departments": _l("Department"),
+    "cities": _l("City"),
+    "users": _l("User"),
+    "speeches": _l("Speech"),
+    "directives": _l("Directive"),
+    "reminders": _l("Message"),
+    "api_tokens": _l("API token"),
+    "settings": _l("Settings"),
+    "user_sessions": _l("Sign-in session"),
+}
+
+
+def target_label(target_type: str) -> str:
+    """What an audit event is about, in the reader's language (unknown ones as recorded)."""
+    label = TARGET_LABELS.get(target_type)
+    return str(label) if label is not None else target_type
+
+
 def action_label(action: str) -> str:
     """A readable name for an audit action; unknown ones show as recorded."""
     label = ACTION_LABELS.get(action)

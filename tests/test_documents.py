@@ -15,7 +15,7 @@ from sqlalchemy import select
 from tests.conftest import TODAY
 from tracker.extensions import db
 from tracker.items.rules import OPEN
-from tracker.models import ActionItem, AuditEvent, City
+from tracker.models import ActionItem, AuditEvent, City, Status
 
 OUTPUT = Path(__file__).resolve().parent.parent / "test-output" / "documents"
 
@@ -208,3 +208,86 @@ def test_an_escalation_email_carries_the_notice_of_the_item(app, seeded, smtp_si
         select(AuditEvent).where(AuditEvent.action == "item.notice_issued")
     ).all()
     assert issued
+
+
+def test_a_closed_item_takes_no_notice(client, login_as):
+    item = db.session.scalar(select(ActionItem).where(ActionItem.status == Status.DONE))
+    login_as("admin")
+    response = client.get(f"/items/{item.id}/notice.pdf")
+    assert response.status_code == 409
+    issued = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "item.notice_issued")
+    ).all()
+    assert issued == []
+
+
+def test_the_notice_counts_late_days_as_the_policy_does(client, login_as):
+    """With working days on, a notice counts the days late as the escalation ladder does:
+    due on Friday 13 March, on Monday 16 March it is 1 working day late, not 3."""
+    login_as("admin")
+    policy = {
+        "before_days": "7, 3, 1", "overdue_every": 2, "escalate_after": 3,
+        "escalate_every": 3, "stale_after": 14, "stale_every": 7, "send_hour": 9,
+        "digest_weekday": 0, "working_days": "y",
+    }  # fmt: skip
+    assert client.post("/admin/policy", data=policy).status_code == 302
+    item = _late_item(3)  # due Friday 13 March 2026
+    client.post("/locale/zh_Hans")
+    text = _text(client.get(f"/items/{item.id}/notice.pdf"))
+    assert "逾期1天" in text and "催办通知单" in text
+
+
+def test_the_month_s_bulletin_goes_from_the_first_working_day_and_is_caught_up(
+    app, seeded, smtp_sink
+):
+    """May 2026 starts with the Labour Day holiday: April's bulletin goes on Wednesday 6 May
+    (not on 1-5 May), and a scheduler that missed that day sends it on the 7th."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tracker.models import Reminder, ReminderKind
+    from tracker.reminders.sending import send_due
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    for day in (1, 2, 3, 4, 5):
+        send_due(datetime(2026, 5, day, 10, tzinfo=shanghai), "s1")
+    assert not db.session.scalars(
+        select(Reminder).where(Reminder.kind == ReminderKind.BULLETIN)
+    ).all()
+    send_due(datetime(2026, 5, 7, 10, tzinfo=shanghai), "s1")  # the 6th was missed
+    keys = sorted(
+        db.session.scalars(select(Reminder.key).where(Reminder.kind == ReminderKind.BULLETIN))
+    )
+    assert len(keys) == 2 and all(":2026-04:" in key for key in keys)
+
+
+def test_notices_asked_for_at_the_same_moment_are_one(app, seeded):
+    import threading
+
+    from tracker.documents import notices
+    from tracker.reminders.policy import current_policy
+
+    item_id = _late_item(5).id
+    barrier, numbers, errors = threading.Barrier(4), [], []
+
+    def ask() -> None:
+        try:
+            with app.app_context():
+                item = db.session.get(ActionItem, item_id)
+                barrier.wait()
+                numbers.append(notices.issue(item, None, TODAY, current_policy()).number)
+                db.session.commit()
+                db.session.remove()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors and len(set(numbers)) == 1
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "item.notice_issued")
+    ).all()
+    assert len(events) == 1

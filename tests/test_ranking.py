@@ -11,13 +11,33 @@ from tests.conftest import ACCOUNTS, TODAY
 from tracker.api.tokens import issue
 from tracker.auth.services import find_user_by_email
 from tracker.extensions import db
-from tracker.models import ActionItem, City, Department, Status, StatusUpdate
+from tracker.models import ActionItem, City, Department, Role, Status, StatusUpdate, User
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
+def _state_at(item, updates, end_day):
+    """(status, done day) of an item at the end of `end_day`, walking its history."""
+    status = item.status
+    earlier = [u for u in updates if u.created_at.astimezone(SHANGHAI).date() <= end_day]
+    later = [u for u in updates if u.created_at.astimezone(SHANGHAI).date() > end_day]
+    if earlier:
+        status = earlier[-1].to_status
+    elif later:
+        status = later[0].from_status or Status.NOT_STARTED
+    done = None
+    for u in earlier:
+        if u.to_status in (Status.AWAITING_VERIFICATION, Status.DONE):
+            if done is None:
+                done = u.created_at.astimezone(SHANGHAI).date()
+        else:
+            done = None
+    finished = status in (Status.AWAITING_VERIFICATION, Status.DONE)
+    return status, (done if finished else None)
+
+
 def _expected(city_slugs, first, last, weights=(60, 40, 1)):
-    """Each department's figures for the month, counted item by item."""
+    """Each department's figures for the month, counted item by item from the history."""
     cities = db.session.scalars(select(City).where(City.slug.in_(city_slugs))).all()
     departments = db.session.scalars(
         select(Department).where(Department.city_id.in_([c.id for c in cities]))
@@ -28,20 +48,24 @@ def _expected(city_slugs, first, last, weights=(60, 40, 1)):
         for item in db.session.scalars(
             select(ActionItem).where(ActionItem.department_id == department.id)
         ):
-            if item.status == Status.CANCELLED:
-                continue
             if item.created_at.astimezone(SHANGHAI).date() > last:
                 continue
-            finished = item.status in (Status.AWAITING_VERIFICATION, Status.DONE)
-            done_on = (item.completed_on or item.verified_on) if finished else None
+            updates = db.session.scalars(
+                select(StatusUpdate)
+                .where(StatusUpdate.item_id == item.id)
+                .order_by(StatusUpdate.created_at, StatusUpdate.id)
+            ).all()
+            status, done_on = _state_at(item, updates, last)
+            if status == Status.CANCELLED:
+                continue
             if done_on and done_on < first:
                 continue
             items += 1
-            updates = db.session.scalars(
-                select(StatusUpdate).where(StatusUpdate.item_id == item.id)
-            ).all()
             reported += any(
-                first <= u.created_at.astimezone(SHANGHAI).date() <= last for u in updates
+                first <= u.created_at.astimezone(SHANGHAI).date() <= last
+                and u.author is not None
+                and u.author.role == Role.STAFF
+                for u in updates
             )
             if item.due_on is None:
                 continue
@@ -157,3 +181,28 @@ def test_a_bad_month_is_a_400_with_a_message(client, login_as):
     for bad in ("2026-13", "9999-01", "x", "2026-00", "0001-01"):
         response = client.get(f"/boards/nanjing/ranking?period={bad}")
         assert response.status_code == 400 and "YYYY-MM" in response.get_data(as_text=True)
+
+
+def test_a_month_that_is_over_keeps_its_figures(client, login_as, app):
+    """February's ranking stays what it was when items are cancelled, returned or reported
+    in March; a supervisor's return is not the department's report."""
+    from tracker.items import services
+
+    login_as("supervisor")
+    before = client.get("/boards/nanjing/ranking?period=2026-02").get_data(as_text=True)
+    assert len(_page_rows(before)) >= 3
+    supervisor = db.session.scalar(select(User).where(User.email == ACCOUNTS["supervisor"]))
+    for item in db.session.scalars(
+        select(ActionItem).join(ActionItem.city).where(City.slug == "nanjing")
+    ).all():
+        if item.status in (Status.NOT_STARTED, Status.IN_PROGRESS, Status.AT_RISK):
+            cancel = services.Report(Status.CANCELLED, item.progress, "Moved to next year's plan.")
+            services.report_status(item, supervisor, cancel, item.version, TODAY)
+        elif item.status == Status.AWAITING_VERIFICATION:
+            services.send_back(item, supervisor, "Attach the minutes.", item.version, TODAY)
+    db.session.commit()
+    after = client.get("/boards/nanjing/ranking?period=2026-02").get_data(as_text=True)
+    assert _page_rows(after) == _page_rows(before)
+    march = _page_rows(client.get("/boards/nanjing/ranking").get_data(as_text=True))
+    expected = _expected(["nanjing"], TODAY.replace(day=1), TODAY)
+    assert {d: float(r[3]) for d, r in march.items()} == {d: v[0] for d, v in expected.items()}

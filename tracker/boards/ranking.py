@@ -1,13 +1,16 @@
 """考核: the departments of a city ranked per month on how they deliver.
 
 For each department, over the month (up to today if the month is not over), counting its
-items that were open at some time in it (cancelled items never count):
+items that were open at some time in it, as they stood in the month: their status and the
+day they were done are read from the history, so a month that is over keeps its figures
+(an item cancelled by the month's end does not count; one cancelled later does):
 
 - on time: of its items due in the month, the share done (submitted or verified) on or
   before their due date;
 - overdue item-days: for each item, the days of the month on which it was past due and
   not yet done, added up, per item;
-- reports: the share of its items with at least one report (a status update) in the month.
+- reports: the share of its items with at least one report by its owners (a status update
+  by staff) in the month.
 
 score = on-time share × W₁ + report share × W₂ − overdue item-days per item × W₃, with the
 weights W₁, W₂, W₃ from the policy (/admin/policy; 60, 40 and 1 by default). A share with
@@ -17,6 +20,7 @@ nothing to measure (no item due in the month) counts as full. Equal scores share
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -26,10 +30,11 @@ from sqlalchemy import select
 from ..clock import office_zone
 from ..extensions import db
 from ..i18n import local_name
-from ..models import ActionItem, City, Department, Status, StatusUpdate
+from ..models import ActionItem, City, Department, Role, Status, StatusUpdate, User
 from ..reminders.policy import ReminderPolicy
 
 DONE = (Status.AWAITING_VERIFICATION, Status.DONE)
+PERIOD = re.compile(r"[0-9]{4}-[0-9]{2}")
 
 
 @dataclass
@@ -66,17 +71,16 @@ class Standing:
 
 def month_of(period: str | None, today: date) -> tuple[date, date] | None:
     """The first and last day of "YYYY-MM" (this month when not given); None when it is not
-    a month, or one that has not begun."""
+    such a month, or one that has not begun."""
     if not period:
         return today.replace(day=1), last_day(today.replace(day=1))
-    try:
-        year, month = (int(part) for part in period.split("-"))
-        first = date(year, month, 1)
-    except (TypeError, ValueError):
+    if not PERIOD.fullmatch(period):
         return None
-    if len(period) != 7 or first > today or year < 2000:
+    year, month = int(period[:4]), int(period[5:])
+    if year < 2000 or not 1 <= month <= 12:
         return None
-    return first, last_day(first)
+    first = date(year, month, 1)
+    return None if first > today else (first, last_day(first))
 
 
 def last_day(first: date) -> date:
@@ -97,6 +101,49 @@ def ranking(cities: list[City], first: date, today: date, policy: ReminderPolicy
     for standing in standings:
         standing.previous_rank = before.get(standing.department.id)
     return standings
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """An item as it stood at the end of a day, from its history: its status then, and the
+    day it was last marked done (submitted or verified) without being reopened since."""
+
+    status: Status
+    done_on: date | None
+
+
+def as_of(items, end: datetime) -> dict[int, AsOf]:
+    """Each of `items` (rows with id and status) as it stood at `end`, read from the history:
+    a month that is over keeps its figures whatever happens to its items later."""
+    zone = office_zone()
+    updates: dict[int, list] = {}
+    for item_id, from_status, to_status, created_at in db.session.execute(
+        select(
+            StatusUpdate.item_id,
+            StatusUpdate.from_status,
+            StatusUpdate.to_status,
+            StatusUpdate.created_at,
+        )
+        .where(StatusUpdate.item_id.in_([i.id for i in items]))
+        .order_by(StatusUpdate.item_id, StatusUpdate.created_at, StatusUpdate.id)
+    ):
+        updates.setdefault(item_id, []).append((from_status, to_status, created_at))
+    result = {}
+    for item in items:
+        history = updates.get(item.id, [])
+        before = [u for u in history if u[2] < end]
+        after = [u for u in history if u[2] >= end]
+        if before:
+            status = before[-1][1]
+        else:
+            status = (after[0][0] or Status.NOT_STARTED) if after else item.status
+        done_on = None
+        for _from, to_status, created_at in before:
+            # The first day of the latest run of "done": a return or a reopening ends a run.
+            day = created_at.astimezone(zone).date()
+            done_on = (done_on or day) if to_status in DONE else None
+        result[item.id] = AsOf(Status(status), done_on if status in DONE else None)
+    return result
 
 
 def _standings(cities, first: date, today: date, policy: ReminderPolicy) -> list[Standing]:
@@ -126,26 +173,27 @@ def _standings(cities, first: date, today: date, policy: ReminderPolicy) -> list
             ActionItem.department_id,
             ActionItem.status,
             ActionItem.due_on,
-            ActionItem.completed_on,
-            ActionItem.verified_on,
-            ActionItem.created_at,
-        ).where(
-            ActionItem.department_id.in_(list(standings)),
-            ActionItem.status != Status.CANCELLED,
-            ActionItem.created_at < end,
-        )
+        ).where(ActionItem.department_id.in_(list(standings)), ActionItem.created_at < end)
     ).all()
+    then = as_of(items, end)
+    # Reports are what the owners send: a supervisor's return or verification is not one.
     reported = set(
         db.session.scalars(
-            select(StatusUpdate.item_id).where(
+            select(StatusUpdate.item_id)
+            .join(User, User.id == StatusUpdate.author_id)
+            .where(
                 StatusUpdate.item_id.in_([i.id for i in items]),
                 StatusUpdate.created_at >= start,
                 StatusUpdate.created_at < end,
+                User.role == Role.STAFF,
             )
         )
     )
     for item in items:
-        done_on = (item.completed_on or item.verified_on) if item.status in DONE else None
+        state = then[item.id]
+        if state.status == Status.CANCELLED:
+            continue  # cancelled by the month's end
+        done_on = state.done_on
         if done_on is not None and done_on < first:
             continue  # done before the month: not the month's work
         standing = standings[item.department_id]

@@ -3,10 +3,11 @@ ranked (tracker/boards/ranking.py), the overdue items by name, and what was clos
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..access import within
@@ -32,33 +33,36 @@ class Figures:
 
 
 def bulletin_pdf(city: City, first: date, today: date, policy: ReminderPolicy) -> bytes:
+    """The bulletin of `city` for the month starting `first`: as things stood at the month's
+    end (read from the history, like the ranking), or today for the month under way."""
     last = min(ranking.last_day(first), today)
-    cities = within(city)
     zone = office_zone()
     start = datetime.combine(first, time(0), zone)
     end = datetime.combine(last + timedelta(days=1), time(0), zone)
-    mine = select(ActionItem).where(
-        ActionItem.city_id.in_(cities), ActionItem.status != Status.CANCELLED
-    )
-    by_status = dict(
-        db.session.execute(
-            select(ActionItem.status, func.count())
-            .where(ActionItem.city_id.in_(cities), ActionItem.created_at < end)
-            .group_by(ActionItem.status)
-        ).all()
-    )
-    closed_in_month = mine.where(
-        ActionItem.status == Status.DONE,
-        ActionItem.verified_on >= first,
-        ActionItem.verified_on <= last,
-    )
-    overdue = mine.where(ActionItem.status.in_(OPEN), ActionItem.due_on < last)
+    rows = db.session.execute(
+        select(ActionItem.id, ActionItem.status, ActionItem.due_on, ActionItem.created_at).where(
+            ActionItem.city_id.in_(within(city)), ActionItem.created_at < end
+        )
+    ).all()
+    then = ranking.as_of(rows, end)
+    by_status = Counter(then[r.id].status for r in rows)
+    counted = [r for r in rows if then[r.id].status != Status.CANCELLED]
+    late_ids = [
+        r.id
+        for r in counted
+        if then[r.id].status in OPEN and r.due_on is not None and r.due_on < last
+    ]
+    closed_ids = [
+        r.id
+        for r in counted
+        if then[r.id].status == Status.DONE and first <= then[r.id].done_on <= last
+    ]
     figures = Figures(
         by_status={status: by_status.get(status, 0) for status in Status},
-        total=sum(by_status.values()),
-        new=_count(mine.where(ActionItem.created_at >= start, ActionItem.created_at < end)),
-        closed=_count(closed_in_month),
-        overdue=_count(overdue),
+        total=len(rows),
+        new=sum(1 for r in counted if r.created_at >= start),
+        closed=len(closed_ids),
+        overdue=len(late_ids),
     )
     named = (
         joinedload(ActionItem.department),
@@ -66,10 +70,18 @@ def bulletin_pdf(city: City, first: date, today: date, policy: ReminderPolicy) -
         joinedload(ActionItem.city),
     )
     late = db.session.scalars(
-        overdue.options(*named).order_by(ActionItem.due_on, ActionItem.id).limit(NAMED)
+        select(ActionItem)
+        .options(*named)
+        .where(ActionItem.id.in_(late_ids))
+        .order_by(ActionItem.due_on, ActionItem.id)
+        .limit(NAMED)
     ).all()
     closed = db.session.scalars(
-        closed_in_month.options(*named).order_by(ActionItem.verified_on, ActionItem.id).limit(NAMED)
+        select(ActionItem)
+        .options(*named)
+        .where(ActionItem.id.in_(closed_ids))
+        .order_by(ActionItem.id)
+        .limit(NAMED)
     ).all()
     return render_pdf(
         "bulletin.html",
@@ -82,9 +94,6 @@ def bulletin_pdf(city: City, first: date, today: date, policy: ReminderPolicy) -
         policy=policy,
         late=late,
         closed=closed,
+        done_on={i: then[i].done_on for i in closed_ids},
         today=today,
     )
-
-
-def _count(query) -> int:
-    return db.session.scalar(select(func.count()).select_from(query.subquery()))

@@ -1,10 +1,10 @@
-"""The documents by email: the month's 督查通报 to each city's supervisors on the first
+"""The documents by email: the month's 督查通报 to each city's supervisors from the first
 working day of the next month (through the outbox), and the 督办单 of escalated items
 attached to the supervisors' daily email."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 
 from flask_babel import gettext as _
@@ -15,12 +15,13 @@ from ..clock import office_zone
 from ..extensions import db
 from ..formatting import format_month
 from ..i18n import local_name
+from ..items.rules import OPEN
 from ..mail import compose, external_url
 from ..models import City, Reminder, ReminderKind, ReminderLine, Role, User
 from ..reminders.content import message_id
 from ..reminders.outbox import outbox_entry
 from ..reminders.policy import ReminderPolicy, current_policy
-from ..reminders.rules import is_open
+from ..workdays import is_workday
 from .bulletins import bulletin_pdf
 from .notices import issue, notice_pdf
 
@@ -28,19 +29,24 @@ NOTICES_ATTACHED = 3  # notices an email carries at most (the item page has ever
 
 
 def bulletins_due(now: datetime, policy: ReminderPolicy) -> list[dict]:
-    """On the first day of a month that reminders go out, once the send hour has come: last
-    month's bulletin of each city (with its sub-units) for each of its supervisors."""
+    """From the month's first working day (mainland China calendar) once the send hour has
+    come: last month's bulletin of each city (with its sub-units) for each of its
+    supervisors; planned again on later days of the month in case a day was missed (the
+    unique keys make it once)."""
     local = now.astimezone(office_zone())
     today = local.date()
-    if local.hour < policy.send_hour or not is_open(today, policy):
+    if local.hour < policy.send_hour or not is_workday(today):
         return []
-    if any(is_open(today.replace(day=d), policy) for d in range(1, today.day)):
-        return []  # not the month's first such day
+    first = today.replace(day=1)
+    while not is_workday(first):
+        first += timedelta(days=1)
+    if today < first:
+        return []
     month = previous_month(today.replace(day=1))
     supervisors = db.session.execute(
-        select(User.id, User.city_id)
-        .join(City, City.id == User.city_id)
-        .where(User.is_active, User.role == Role.SUPERVISOR, City.parent_id.is_(None))
+        select(User.id, User.city_id).where(
+            User.is_active, User.role == Role.SUPERVISOR, User.city_id.is_not(None)
+        )
     ).all()
     return [
         outbox_entry(ReminderKind.BULLETIN, f"{city}:{month:%Y-%m}:{user}", user, today, now)
@@ -84,8 +90,10 @@ def attach_notices(message: EmailMessage, escalated: list[ReminderLine], day: da
         if line.item_id not in seen:
             seen.append(line.item_id)
             item = line.item
+            if item.status not in OPEN:
+                continue
             notice = issue(item, None, day, policy)
-            name = _("notice")
+            name = str(notice.level.title)
             message.add_attachment(
                 notice_pdf(notice, local_name(item.city)),
                 maintype="application",

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from .. import audit
 from ..extensions import db
+from ..items.rules import OPEN
 from ..models import ActionItem, AuditEvent, User
 from ..reminders.policy import ReminderPolicy
+from ..reminders.rules import count
 from .pdf import render_pdf
 
 REPLY_DAYS = 3  # the owners answer a notice within this many days
@@ -39,8 +41,13 @@ LEVELS = (
 )
 
 
+def days_late(item: ActionItem, today: date, policy: ReminderPolicy) -> int:
+    """Days past the due date, as the reminder policy counts them (working days or not)."""
+    return max(0, count(item.due_on, today, policy)) if item.due_on else 0
+
+
 def level_of(item: ActionItem, today: date, policy: ReminderPolicy) -> Level:
-    late = (today - item.due_on).days if item.due_on else 0
+    late = days_late(item, today, policy)
     if late > policy.escalate_after + 2 * policy.escalate_every:
         return LEVELS[2]
     if late > policy.escalate_after:
@@ -60,7 +67,16 @@ class Notice:
 
 def issue(item: ActionItem, actor: User | None, today: date, policy: ReminderPolicy) -> Notice:
     """The item's notice of today at its level: recorded in its audit trail the first time
-    today (its number is that record's), the same number when asked again. Flushes."""
+    today (its number is that record's), the same number when asked again, also by requests
+    at the same moment (the item's row is locked first). Open items only. Flushes."""
+    if item.status not in OPEN:
+        raise ValueError("only an open item takes a notice")
+    db.session.execute(  # a row lock (PostgreSQL) or the write lock (SQLite) until commit
+        update(ActionItem)
+        .where(ActionItem.id == item.id)
+        .values(id=ActionItem.id)
+        .execution_options(synchronize_session=False)
+    )
     level = level_of(item, today, policy)
     issued = _issued_today(item, today, level)
     if issued is None:
@@ -74,7 +90,7 @@ def issue(item: ActionItem, actor: User | None, today: date, policy: ReminderPol
         number=f"{today.year}-{issued.id:06d}",
         issued_on=today,
         reply_by=today + timedelta(days=REPLY_DAYS),
-        days_late=max(0, (today - item.due_on).days) if item.due_on else 0,
+        days_late=days_late(item, today, policy),
     )
 
 

@@ -13,6 +13,7 @@ from ..boards import ranking
 from ..clock import office_today
 from ..extensions import db
 from ..i18n import local_name
+from ..items.rules import OPEN
 from ..reminders.policy import current_policy
 from . import bulletins, notices
 
@@ -31,12 +32,14 @@ def notice(item_id: int):
     """The item's 督办单 at its level today; issuing it is recorded in its audit trail
     (once a day and level: asking again gives the same number)."""
     item = item_or_404(current_user, item_id)
+    if item.status not in OPEN:
+        abort(409, _("This item is closed or awaiting verification: it takes no notice."))
     notice = notices.issue(
         item, current_user._get_current_object(), office_today(), current_policy()
     )
     document = notices.notice_pdf(notice, local_name(item.city))
     db.session.commit()
-    name = _("notice")
+    name = str(notice.level.title)
     return _pdf(document, f"{name}-{notice.number}.pdf")
 
 

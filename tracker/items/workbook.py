@@ -96,7 +96,7 @@ def _row(item: ActionItem, light: Light, report: Report | None) -> list:
     return [
         item.id,
         item.title,
-        item.directive.source_text,
+        item.directive.source_sentence,
         local_name(item.city),
         local_name(item.department) if item.department else "",
         item.responsible.name if item.responsible else "",

@@ -76,6 +76,9 @@ def _make_app(url: str, instance: Path, **config):
         "WTF_CSRF_ENABLED": False,  # tests/test_security.py turns it on to test it
         "TRACKER_BASE_URL": "https://tracker.example.gov",
         "TRACKER_TODAY": TODAY,  # pages see the same day the demo was seeded for
+        # The monthly bulletin email would add a message on the first working day of each
+        # month to every test counting messages; tests/test_documents.py turns it on.
+        "MONTHLY_BULLETIN": False,
     }
     return create_app({**settings, **config})
 

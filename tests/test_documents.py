@@ -149,7 +149,14 @@ def test_the_bulletin_names_the_figures_the_departments_and_the_late_items(
     assert client.get("/boards/nanjing/bulletin.pdf?period=2027-01").status_code == 400
 
 
-def test_the_month_s_bulletin_is_emailed_once_on_its_first_working_day(app, seeded, smtp_sink):
+@pytest.fixture
+def bulletins(app):
+    app.config["MONTHLY_BULLETIN"] = True  # off in the other tests (see conftest)
+
+
+def test_the_month_s_bulletin_is_emailed_once_on_its_first_working_day(
+    app, seeded, smtp_sink, bulletins
+):
     """On 1 April (the first day reminders go out that month) each supervisor of a city gets
     March's bulletin attached, once however often the sender runs; not on 2 April."""
     from datetime import datetime
@@ -238,7 +245,7 @@ def test_the_notice_counts_late_days_as_the_policy_does(client, login_as):
 
 
 def test_the_month_s_bulletin_goes_from_the_first_working_day_and_is_caught_up(
-    app, seeded, smtp_sink
+    app, seeded, smtp_sink, bulletins
 ):
     """May 2026 starts with the Labour Day holiday: April's bulletin goes on Wednesday 6 May
     (not on 1-5 May), and a scheduler that missed that day sends it on the 7th."""
@@ -291,3 +298,14 @@ def test_notices_asked_for_at_the_same_moment_are_one(app, seeded):
         select(AuditEvent).where(AuditEvent.action == "item.notice_issued")
     ).all()
     assert len(events) == 1
+
+
+def test_no_bulletin_email_when_the_office_turns_it_off(app, seeded, smtp_sink):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tracker.reminders.sending import send_due
+
+    send_due(datetime(2026, 4, 1, 10, tzinfo=ZoneInfo("Asia/Shanghai")), "s1")
+    subjects = [m["Subject"] for m in smtp_sink.messages]
+    assert not [s for s in subjects if "督查通报" in s or "bulletin" in s]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -35,6 +36,8 @@ def bulletins_due(now: datetime, policy: ReminderPolicy) -> list[dict]:
     unique keys make it once)."""
     local = now.astimezone(office_zone())
     today = local.date()
+    if not current_app.config["MONTHLY_BULLETIN"]:
+        return []
     if local.hour < policy.send_hour or not is_workday(today):
         return []
     first = today.replace(day=1)

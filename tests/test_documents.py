@@ -78,9 +78,12 @@ def test_a_notice_in_chinese_follows_the_ladder_and_is_recorded(
     client, login_as, days, title, leaders
 ):
     item = _late_item(days)
+    seen = (item.version, item.updated_at)
     login_as("supervisor")
     client.post("/locale/zh_Hans")
     response = client.get(f"/items/{item.id}/notice.pdf")
+    db.session.expire_all()
+    assert (item.version, item.updated_at) == seen  # issuing changes nothing of the item
     text = _text(response)
     _png(response, f"notice-zh-{days}")
     assert title in text and "南京市督查室" in text and item.title in text

@@ -74,7 +74,7 @@ def issue(item: ActionItem, actor: User | None, today: date, policy: ReminderPol
     db.session.execute(  # a row lock (PostgreSQL) or the write lock (SQLite) until commit
         update(ActionItem)
         .where(ActionItem.id == item.id)
-        .values(id=ActionItem.id)
+        .values(id=ActionItem.id, updated_at=ActionItem.updated_at)  # changes nothing
         .execution_options(synchronize_session=False)
     )
     level = level_of(item, today, policy)

@@ -69,8 +69,7 @@ def from_environment(instance_path: str | Path, environ: dict[str, str] | None =
         # values may hold {mobile} and {text}.
         "CHANNEL_TIMEOUT": float(env.get("TRACKER_CHANNEL_TIMEOUT", "10")),
         # Email last month's 督查通报 to each city's supervisors (tracker/documents/mailing.py).
-        "MONTHLY_BULLETIN": env.get("TRACKER_MONTHLY_BULLETIN", "on").strip().lower()
-        not in ("0", "off", "false", "no"),
+        "MONTHLY_BULLETIN": _flag(env.get("TRACKER_MONTHLY_BULLETIN", "on")),
         "SMS_URL": env.get("TRACKER_SMS_URL") or None,
         "SMS_TOKEN": env.get("TRACKER_SMS_TOKEN") or None,
         "SMS_BODY": _sms_body(env.get("TRACKER_SMS_BODY")),

@@ -43,7 +43,13 @@ def robot_message(reminder: Reminder, max_bytes: int) -> tuple[str, str] | None:
     """(title, markdown) of a robot's message, at most `max_bytes` long (fewer items named
     when they would not fit), or None when nothing is left to say."""
     department = reminder.department
-    name = plain(f"{local_name(department)}（{local_name(department.city)}）")
+    name = plain(
+        _(
+            "%(department)s (%(city)s)",
+            department=local_name(department),
+            city=local_name(department.city),
+        )
+    )
     if reminder.kind == ReminderKind.SUMMARY:
         sections, title = (
             _summary(reminder),

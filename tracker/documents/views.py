@@ -60,9 +60,5 @@ def _pdf(document: bytes, filename: str) -> Response:
     return Response(
         document,
         mimetype="application/pdf",
-        headers={"Content-Disposition": f"inline; filename*=UTF-8''{_quoted(filename)}"},
+        headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(filename)}"},
     )
-
-
-def _quoted(filename: str) -> str:
-    return quote(filename)

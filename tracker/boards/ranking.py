@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ..clock import office_zone
 from ..extensions import db
@@ -94,10 +94,10 @@ def previous_month(first: date) -> date:
 def ranking(cities: list[City], first: date, today: date, policy: ReminderPolicy):
     """The standings of the departments of `cities` for the month starting `first`, with
     their rank the month before; departments with no item open in the month are left out."""
-    standings = _standings(cities, first, today, policy)
-    before = {
-        s.department.id: s.rank for s in _standings(cities, previous_month(first), today, policy)
-    }
+    known: dict = {}  # the items' status changes, read once for both months
+    standings = _standings(cities, first, today, policy, known)
+    earlier = _standings(cities, previous_month(first), today, policy, known)
+    before = {s.department.id: s.rank for s in earlier}
     for standing in standings:
         standing.previous_rank = before.get(standing.department.id)
     return standings
@@ -112,41 +112,54 @@ class AsOf:
     done_on: date | None
 
 
-def as_of(items, end: datetime) -> dict[int, AsOf]:
+def as_of(items, end: datetime, known: dict | None = None) -> dict[int, AsOf]:
     """Each of `items` (rows with id and status) as it stood at `end`, read from the history:
-    a month that is over keeps its figures whatever happens to its items later."""
+    a month that is over keeps its figures whatever happens to its items later. `known`:
+    the status changes already read, kept across calls (the ranking reads two months)."""
     zone = office_zone()
-    updates: dict[int, list] = {}
-    for item_id, from_status, to_status, created_at in db.session.execute(
-        select(
-            StatusUpdate.item_id,
-            StatusUpdate.from_status,
-            StatusUpdate.to_status,
-            StatusUpdate.created_at,
-        )
-        .where(StatusUpdate.item_id.in_([i.id for i in items]))
-        .order_by(StatusUpdate.item_id, StatusUpdate.created_at, StatusUpdate.id)
-    ):
-        updates.setdefault(item_id, []).append((from_status, to_status, created_at))
+    changes = known if known is not None else {}
+    missing = [i.id for i in items if i.id not in changes]
+    for item_id in missing:
+        changes[item_id] = []
+    if missing:
+        # Only the changes of status: a report that keeps the status changes nothing here.
+        for item_id, from_status, to_status, created_at in db.session.execute(
+            select(
+                StatusUpdate.item_id,
+                StatusUpdate.from_status,
+                StatusUpdate.to_status,
+                StatusUpdate.created_at,
+            )
+            .where(
+                StatusUpdate.item_id.in_(missing),
+                or_(
+                    StatusUpdate.from_status.is_(None),
+                    StatusUpdate.from_status != StatusUpdate.to_status,
+                ),
+            )
+            .order_by(StatusUpdate.item_id, StatusUpdate.created_at, StatusUpdate.id)
+        ):
+            changes[item_id].append((from_status, to_status, created_at))
     result = {}
     for item in items:
-        history = updates.get(item.id, [])
-        before = [u for u in history if u[2] < end]
-        after = [u for u in history if u[2] >= end]
-        if before:
-            status = before[-1][1]
-        else:
-            status = (after[0][0] or Status.NOT_STARTED) if after else item.status
-        done_on = None
-        for _from, to_status, created_at in before:
+        status, done_on = None, None
+        for from_status, to_status, created_at in changes[item.id]:
+            if created_at >= end:
+                if status is None:
+                    status = from_status or Status.NOT_STARTED
+                break
+            status = to_status
             # The first day of the latest run of "done": a return or a reopening ends a run.
-            day = created_at.astimezone(zone).date()
-            done_on = (done_on or day) if to_status in DONE else None
-        result[item.id] = AsOf(Status(status), done_on if status in DONE else None)
+            if to_status not in DONE:
+                done_on = None
+            elif done_on is None:
+                done_on = created_at.astimezone(zone).date()
+        status = Status(status if status is not None else item.status)
+        result[item.id] = AsOf(status, done_on if status in DONE else None)
     return result
 
 
-def _standings(cities, first: date, today: date, policy: ReminderPolicy) -> list[Standing]:
+def _standings(cities, first: date, today: date, policy: ReminderPolicy, known=None):
     last = min(last_day(first), today)
     if last < first:
         return []
@@ -175,7 +188,7 @@ def _standings(cities, first: date, today: date, policy: ReminderPolicy) -> list
             ActionItem.due_on,
         ).where(ActionItem.department_id.in_(list(standings)), ActionItem.created_at < end)
     ).all()
-    then = as_of(items, end)
+    then = as_of(items, end, known)
     # Reports are what the owners send: a supervisor's return or verification is not one.
     reported = set(
         db.session.scalars(

@@ -18,19 +18,20 @@ NANJING = [
     "grasp the law of industrial technology evolution",
     "select key directions",
     "schedule a batch of projects",
-    "coordinate the planning of the blockchain and The coordinated development of the digital"
-    ' economy and artificial intelligence has clearly defined a "roadmap" for development',
+    "coordinate the planning of the blockchain and The coordinated development of the "
+    'digital economy and artificial intelligence has clearly defined a "roadmap" for '
+    "development",
     "build a number of new research and development institutions",
     "build a number of technology research and development platforms",
     "implement a number of scientific and technological research projects",
-    "strive to achieve important results in key core technology areas and seize the"
-    ' "commanding heights" of innovation',
+    "strive to achieve important results in key core technology areas",
+    'seize the "commanding heights" of innovation',
     "focus on integrated innovation",
     "carry out application demonstrations",
     "cultivate the introduction of blockchain talents and backbone enterprises",
     "highlight the in-depth integration of blockchain and the real economy",
-    "promote the core format, related formats, and derivative formats to become larger and"
-    " stronger",
+    "promote the core format, related formats, and derivative formats to become larger and "
+    "stronger",
     "build the industry",
     "strengthen the system supply",
     "do a good job of researching and guiding the security risks of the blockchain",
@@ -44,28 +45,32 @@ JIAXING = [
     "promote the innovation of blockchain technology",
     "rely on the advantages of various scientific research institutes in Jia",
     "strengthen basic research",
-    "break through a number of key common technologies in the field of distributed ledger"
-    " technology and other fields",
-    "strengthen the close integration of production, education and research Cooperation and"
-    " strive to occupy the commanding heights of innovation in this emerging field of blockchain",
+    "break through a number of key common technologies in the field of distributed ledger "
+    "technology and other fields",
+    "strengthen the close integration of production, education and research Cooperation and "
+    "strive to occupy the commanding heights of innovation in this emerging field of "
+    "blockchain",
     "continue to deepen its strategic cooperation with Zhejiang University",
-    "accelerate the industrialization of blockchain and artificial intelligence, big data, the"
-    " Internet of Things and other cutting-edge information technologies",
+    "accelerate the industrialization of blockchain and artificial intelligence, big data, "
+    "the Internet of Things and other cutting-edge information technologies",
     "build a blockchain industry ecology",
     "promote integrated innovation and fusion applications",
-    'make efforts in "blockchain +" finance, manufacturing, people\'s livelihood, trade, smart'
-    " cities, government services, etc.",
+    'make efforts in "blockchain +" finance, manufacturing, people\'s livelihood, trade, '
+    "smart cities, government services, etc.",
     "promote new application scenarios",
     "create new application models",
     "further accelerate the conversion of new and old kinetic energy",
+    "Improve the well-being of people's livelihood",
+    "improve the level of intelligence and refinement of urban management",
+    "help modernize the governance of the city",
     "promote the gathering of talents in blockchain technology",
     "base ourselves on the Yangtze River Delta and look around the world",
     "regard blockchain talents as one of the key targets of the New Deal for Talents",
     "vigorously bring in leading blockchain talents and innovative teams",
     "encourage universities and research institutes in Jia to increase the number of blocks",
-    "Efforts to train chain technology talents, multi-pronged to accelerate the creation of a"
-    " research and practical blockchain talent team, the introduction of a number of service"
-    " enterprises and institutions with blockchain technology as the core application",
+    "train chain technology talents, multi-pronged to accelerate the creation of a research "
+    "and practical blockchain talent team, the introduction of a number of service "
+    "enterprises and institutions with blockchain technology as the core application",
 ]
 
 

@@ -37,12 +37,12 @@ def _snapshot() -> dict:
 
 
 def test_seed_loads_both_speeches_with_their_plan(seeded):
-    assert "Seeded 3 cities, 16 departments, 19 users, 2 speeches, 40 directives, 30 items." in (
+    assert "Seeded 3 cities, 16 departments, 19 users, 2 speeches, 44 directives, 30 items." in (
         seeded.output
     )
     assert "chen.hong@nanjing.example.com" in seeded.output
     assert (_count(City), _count(Department), _count(User)) == (3, 16, 19)
-    assert (_count(Speech), _count(Directive), _count(ActionItem)) == (2, 40, 30)
+    assert (_count(Speech), _count(Directive), _count(ActionItem)) == (2, 44, 30)
     haining = db.session.scalar(select(City).where(City.slug == "haining"))
     assert haining.parent.slug == "jiaxing"
     speeches = {s.city.slug: s for s in db.session.scalars(select(Speech))}

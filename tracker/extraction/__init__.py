@@ -3,13 +3,15 @@ character span. Pure Python with no Flask import, so it can be tested and reused
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from . import chinese, english
 from .sentences import split_sentences
-from .timing import TimeLimit, add_months, find_time_limit
+from .timing import TimeLimit, add_months, find_time_limit, find_time_limits
 
 __all__ = [
+    "OwnerHint",
     "ProposedDirective",
     "TimeLimit",
     "add_months",
@@ -33,9 +35,18 @@ TITLE_LENGTH = 300
 
 
 @dataclass(frozen=True)
+class OwnerHint:
+    """The words of the text that name the unit owning a directive: text[start:end]."""
+
+    phrase: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class ProposedDirective:
     """One instruction: `text[start:end]` is its wording, inside the sentence
-    `text[sentence_start:sentence_end]`."""
+    `text[sentence_start:sentence_end]`; `owner` the unit the text names for it, if any."""
 
     start: int
     end: int
@@ -43,6 +54,7 @@ class ProposedDirective:
     sentence_end: int
     text: str
     time_limit: TimeLimit | None
+    owner: OwnerHint | None = None
 
     @property
     def title(self) -> str:
@@ -55,40 +67,122 @@ class ProposedDirective:
 
 def language_of(text: str) -> str:
     """ "zh" when most letters are CJK ideographs, else "en"."""
-    letters = [ch for ch in text if ch.isalpha()]
-    cjk = sum(1 for ch in letters if "\u4e00" <= ch <= "\u9fff")
-    return "zh" if letters and cjk * 2 > len(letters) else "en"
+    letters = len(_LETTERS.findall(text))
+    cjk = len(_IDEOGRAPHS.findall(text))
+    return "zh" if letters and cjk * 2 > letters else "en"
+
+
+_LETTERS = re.compile(r"[^\W\d_]")
+_IDEOGRAPHS = re.compile("[\u4e00-\u9fff]")
 
 
 def extract_directives(text: str) -> list[ProposedDirective]:
-    """The directives of a speech text (English or Chinese), in order of appearance."""
-    rules = chinese if language_of(text) == "zh" else english
-    directives = []
+    """The directives of a speech or notice (English or Chinese), in order of appearance.
+
+    A 责任单位 / "Responsible units:" line names the owner, and a 办理时限 / "Deadline:"
+    line the time limit, of the tasks of its item (since the item's number or the last such
+    line) that have none of their own."""
+    language = language_of(text)
+    rules = chinese if language == "zh" else english
+    directives: list[ProposedDirective] = []
+    unowned: list[int] = []
+    untimed: list[int] = []
+    paragraph_end = -1
+    carried = None
     for sentence_start, sentence_end in split_sentences(text):
-        begin = rules.action_start(text, sentence_start, sentence_end)
-        if begin is None:
+        if sentence_start > paragraph_end or rules.starts_item(text, sentence_start, sentence_end):
+            unowned.clear()
+            untimed.clear()
+            paragraph_end = _paragraph_end(text, sentence_start)
+        named = rules.owner_line(text, sentence_start, sentence_end)
+        if named is not False:
+            for index in unowned:
+                directives[index] = replace(directives[index], owner=_hint(text, named))
+            unowned.clear()
+            _give_time(directives, untimed, find_time_limit(text, sentence_start, sentence_end))
             continue
-        clauses = rules.split_clauses(text, begin, sentence_end)
-        shared = _shared_time_limit(text, sentence_start, sentence_end, clauses)
-        for start, end in clauses:
-            limit = find_time_limit(text, start, end) or shared
-            directives.append(
-                ProposedDirective(start, end, sentence_start, sentence_end, text[start:end], limit)
+        if rules.time_line(text, sentence_start, sentence_end):
+            _give_time(directives, untimed, find_time_limit(text, sentence_start, sentence_end))
+            continue
+        clauses = [
+            (clause, span)
+            for clause in rules.sentence_clauses(text, sentence_start, sentence_end)
+            if (span := tidy_span(text, clause.start, clause.end, language))
+        ]
+        limits = find_time_limits(text, sentence_start, sentence_end) if clauses else []
+        shared = _shared_time_limit(limits, [s for _c, s in clauses]) or carried
+        # A time heading a list cut by semicolons ("By 2027, X will …; Y will ….") governs
+        # the list's later parts too.
+        ends_list = text[sentence_end - 1 : sentence_end] in ";；"
+        carried = shared if ends_list and clauses else None
+        for clause, (start, end) in clauses:
+            limit = (
+                _first_within(limits, start, end)
+                or _first_within(limits, clause.head, start)
+                or shared
             )
+            if clause.owner is None:
+                unowned.append(len(directives))
+            if limit is None:
+                untimed.append(len(directives))
+            directives.append(
+                ProposedDirective(
+                    start,
+                    end,
+                    sentence_start,
+                    sentence_end,
+                    text[start:end],
+                    limit,
+                    _hint(text, clause.owner),
+                )
+            )
+        closing = rules.closing_owner(text, sentence_start, sentence_end)
+        if closing:
+            # A bracket closing a sentence owns its tasks, back to the previous full stop (a
+            # list cut by ；) or, standing alone, the tasks of its item.
+            alone = closing[0] - sentence_start <= 1
+            full_stop = max(text.rfind(mark, 0, sentence_start) for mark in "。.!?！？\n")
+            for index in unowned:
+                if alone or directives[index].sentence_start > full_stop:
+                    directives[index] = replace(directives[index], owner=_hint(text, closing))
+            unowned.clear()
+            if alone:  # "(Responsible unit: …; completion time: before 30 November)"
+                _give_time(directives, untimed, find_time_limit(text, closing[1], sentence_end))
     return directives
 
 
-def _shared_time_limit(text, sentence_start, sentence_end, clauses) -> TimeLimit | None:
+def _give_time(directives: list, untimed: list[int], limit: TimeLimit | None) -> None:
+    """A 办理时限 / "Deadline:" line's time for the tasks of its item that have none."""
+    if limit is None:
+        return
+    for index in untimed:
+        directives[index] = replace(directives[index], time_limit=limit)
+    untimed.clear()
+
+
+def _hint(text: str, span: tuple[int, int] | None) -> OwnerHint | None:
+    if not span:
+        return None
+    start, end = span
+    return OwnerHint(text[start:end], start, end)
+
+
+def _paragraph_end(text: str, position: int) -> int:
+    """Where the paragraph holding `position` ends (a blank line or a heading starts the next)."""
+    blank = text.find("\n\n", position)
+    return len(text) if blank < 0 else blank
+
+
+def _first_within(limits: list[TimeLimit], start: int, end: int) -> TimeLimit | None:
+    return next((limit for limit in limits if start <= limit.start and limit.end <= end), None)
+
+
+def _shared_time_limit(limits: list[TimeLimit], clauses) -> TimeLimit | None:
     """A time limit that stands outside every clause ("Within one year, build X, and train
     Y") applies to all of them; one inside a clause belongs to that clause alone."""
-    position = sentence_start
-    while position < sentence_end:
-        limit = find_time_limit(text, position, sentence_end)
-        if limit is None:
-            return None
+    for limit in limits:
         if not any(start <= limit.start < end for start, end in clauses):
             return limit
-        position = limit.end
     return None
 
 

@@ -1,127 +1,510 @@
-"""Directive cues of English speech texts (often translated from Chinese) and the splitting
-of enumerations such as "build a number of X, build a number of Y, and strive to Z"."""
+"""Directives of English texts, often translated from Chinese: "it is necessary to …",
+"X should …", "we will …", "X will be improved", "Efforts should be made to …", imperatives
+("Focus on …"), "called for …", and the task lists of circulars. A sentence is cut at
+top-level commas and semicolons where the next part opens a task of its own."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from .sentences import QUOTES, trim
+from .sentences import QUOTES, Clause, shared_owners, trim
 
-# Verbs that open an instruction. A comma followed by one of them starts a new directive;
-# nouns that double as verbs in these texts ("research", "trade", "service") are left out.
+# Verbs that open an instruction. Nouns that double as verbs in these texts ("research",
+# "trade", "service", "support" after "and") are handled where they stand.
 VERBS = frozenset(
-    """accelerate achieve adhere adopt advance apply attract base break bring build carry
-    compile complete consolidate continue coordinate create cultivate deepen deploy develop do
-    draft drive encourage enhance ensure establish expand explore finish focus formulate foster
-    gather grasp guide help highlight implement improve increase innovate introduce issue launch
-    make open optimize organize promote protect publish push put raise reduce reform regard rely
-    report revise schedule seize select set speed step strengthen strive submit support take
-    train upgrade""".split()
+    """accelerate achieve add adhere adjust adopt advance allocate apply arrange assess attract
+    award base boost break bring build carry check clean clear close combine commend compile
+    complete conduct consolidate construct continue control coordinate crack create cultivate
+    cut deepen define deliver deploy designate develop do draft draw drive eliminate encourage
+    enforce enhance ensure establish evaluate examine expand explore extend facilitate finish
+    focus form formulate foster further gather give grant grasp guarantee guide handle help
+    highlight hold identify implement improve incorporate increase incubate innovate inspect
+    integrate intensify introduce investigate issue keep launch lead list lower maintain make
+    manage mobilize modernize monitor nurture offer open optimize organize oversee pilot plan
+    popularize prepare prevent promote protect provide publicize publish pursue push put raise
+    reach rectify reduce reform regard register reinforce release relocate renovate report
+    require resolve restore revise reward rely safeguard schedule secure seize select set
+    settle shut simplify speed spread stabilize standardize start step steer stop streamline
+    strengthen strive submit supervise support take tighten train transform treat update upgrade
+    use verify widen win work install renovate tap collect contact recommend review include patrol
+    fight assign audit broaden certify clarify classify cover curb dispatch distribute double
+    employ equip examine expedite fill fix follow fund hire host inform initiate invest invite lay
+    link notify operate pay post prioritize procure purchase recruit rebuild recycle regulate
+    renew replace replicate retrofit revitalize screen share sign solicit staff subsidize
+    summarize survey sustain tackle test track transfer unify visit waive name expose punish
+    penalize investigate ban prohibit restrict enlarge shorten lengthen decrease accelerate
+    replenish deploy designate stimulate attract absorb dredge harden plant reward commend send
+    supply connect store answer respond serve reply migrate notify warn evacuate relocate rescue
+    deliver dispatch equip upgrade cover contract store retain sample inspect close suspend
+    revoke cancel list publish disclose release announce hold convene attend organise organize
+    standardise standardize prioritise prioritize mobilise mobilize optimise optimise
+    modernise modernize utilise utilize digitize digitalize share open enroll enrol admit recruit
+    visit cultivate breed plant irrigate harvest protect restore treat purify remove demolish
+    dismantle clear clean renovate retrofit reinforce repair maintain operate run launch pilot
+    apply approve authorize register certify license permit accept handle process settle solve
+    address resolve rectify correct punish fine sanction prosecute investigate audit examine
+    verify check screen monitor track trace record report submit file provide offer grant give
+    allocate fund finance invest subsidize reimburse pay raise lower reduce cut shorten speed
+    simplify streamline merge integrate combine coordinate cooperate partner sign conclude
+    attach""".split()
 )
 ADVERBS = frozenset(
     """further vigorously actively continuously constantly also firmly earnestly effectively
-    steadily comprehensively resolutely fully""".split()
+    steadily comprehensively resolutely fully strictly promptly quickly jointly properly
+    gradually systematically thoroughly strongly rigorously immediately still jointly regularly
+    basically vigorously timely orderly""".split()
 )
-
-# Words after which the directive starts ("it is necessary to | strengthen ...").
+_VERBS_AND_ADVERBS = VERBS | ADVERBS
 _MODAL = re.compile(
-    r"\b(?:it\s+is\s+(?:necessary|essential|imperative|important|urgent)\s+to|must|should|shall"
-    r"|needs?\s+to)\b\s*",
+    r"\b(?:it\s+is\s+(?:necessary|essential|imperative|important|urgent|vital)\s+to"
+    r"|efforts\s+(?:should|must|will|shall)\s+(?:also\s+)?be\s+made\s+to"
+    r"|(?:must|should|shall|will|need\s+to|needs\s+to|has\s+to|have\s+to|is\s+to|are\s+to)"
+    r"(?:\s+also)?"
+    r"|called\s+for(?:\s+efforts\s+to)?|calls\s+for(?:\s+efforts\s+to)?|urged?\s+\w+\s+to"
+    r"|please)\b\s*",
     re.I,
 )
-# Words that start the directive and belong to it ("strive to achieve ...").
-_VERB_CUE = re.compile(r"\b(?:strive\s+to|make\s+efforts|efforts\s+to|encourages?)\b", re.I)
-# A leading purpose that heads a list: "To speed up technological breakthroughs, build ...".
-_LEAD = re.compile(rf"to\s+(?:(?:{'|'.join(ADVERBS)})\s+)?(?:{'|'.join(VERBS)})\b[^,;]*", re.I)
-# News-report sentences: the meeting, not the instruction.
+_PASSIVE = re.compile(
+    r"(?:be|been)\s+(?:(?:\w+ly|further|also|still|fully|all|newly|well)\s+)*(?:\w+ed|built|made"
+    r"|set|kept|given|taken|drawn|held|done|laid|shut|cut|put|brought|sought|won|run|begun|met"
+    r"|in\s+place|in\s+operation|in\s+use|available)\b",
+    re.I,
+)
+# A measured target: "the number of 5G base stations will reach 250,000".
+_TARGET = re.compile(
+    r"(?:reach|exceed|account\s+for|stay|remain|rise|increase|grow|fall|drop|top|surpass|have)\b",
+    re.I,
+)
+# What follows a task without being one: its purpose or hoped-for outcome.
+_OUTCOME = re.compile(r"(?:so\s+as\s+to|so\s+that|in\s+order\s+to|thus|thereby)\b", re.I)
+# What continues the task before: "…, 10 of which will reach …", "…, which …".
+_RELATIVE = re.compile(r"(?:\S+\s+of\s+(?:which|whom)|which|who|whose|where)\b", re.I)
+# The time or target of the same work: "…, and complete the first batch by the end of 2025".
+_SAME_WORK = re.compile(
+    r"(?:and\s+)?(?:(?:complete|finish)\s+(?:it|them|all\s+of\s+them|the\s+(?:first|second|"
+    r"whole|entire|remaining|task|work|project)\w*(?:\s+\w+)?)|put\s+(?:it|them)\s+into"
+    r"\s+(?:use|operation|service|trial\s+operation))\b",
+    re.I,
+)
+_UNIT = re.compile(
+    r"(?:[A-Z][\w'’-]*\s+|of\s+|and\s+|for\s+|the\s+)*(?:Bureau|Commission|Department|Office"
+    r"|Ministry|Government|City|County|District|University|Committee|Administration|Center"
+    r"|Centre|Group|Company|Bank|Association|Authority|Agency|Council|Township|Town|Village"
+    r"|Zone|Institute|College|Court|Procuratorate|Federation|Corporation|Team)"
+    r"(?:\s+(?:of|for)\s+(?:the\s+)?(?:[A-Z][\w'’-]*(?:\s+and)?\s*)+)?",
+)
+_GENERIC_SUBJECT = re.compile(
+    r"(?:we|all\b.*|relevant\b.*|the\s+relevant\b.*|governments?\s+at\s+all\s+levels.*"
+    r"|local\s+governments?|each\s+\w+|every\s+\w+|the\s+(?:province|city|county|district|"
+    r"municipality|government)|our\s+\w+|party\s+committees.*|departments.*|localities.*)",
+    re.I,
+)
+_UNIT_WORD = re.compile(
+    r"\b(?:bureau|commission|department|office|ministry|government|city|county|district"
+    r"|university|committee|administration|cent(?:er|re)|group|company|bank|association"
+    r"|authority|agency|agencies|council|township|town|village|zone|area|institute|college"
+    r"|court|procuratorate|federation|corporation|team|park|detachment|brigade|station"
+    r"|hospital|school|branch|headquarters|secretariat|division|bureaux)s?\b",
+    re.I,
+)
+_NOT_A_SUBJECT = re.compile(r"(?:this|that|it|which|these|they|there|he|she)\b", re.I)
+# Who acts (the span begins after the modal) rather than what is acted on (the whole clause).
+_ACTORS = re.compile(
+    r"\b(?:enterprises|companies|firms|schools|hospitals|universities|colleges|banks|villages"
+    r"|communities|towns|townships|counties|cities|districts|localities|departments|units"
+    r"|governments|committees|leaders|officials|cadres|chiefs|teams|staff|principals|people"
+    r"|residents|everyone|members|authorities|agencies|offices|bureaus|institutions|operators"
+    r"|owners|employers|platforms|organizations|organisations|associations|providers|doctors"
+    r"|physicians|teachers|police|inspectors|we|you)\b",
+    re.I,
+)
+_CONNECTIVE = re.compile(
+    r"(?:and\s+|also\s+|at\s+the\s+same\s+time,?\s+|meanwhile,?\s+|in\s+addition,?\s+"
+    r"|moreover,?\s+|furthermore,?\s+|then\s+)+",
+    re.I,
+)
+_LEAD = re.compile(r"(?:in\s+order\s+)?to\s+\w+", re.I)
+_CALLED_ON = re.compile(
+    r"\b(?:called|calls|urged|urges|asked|asks|required|requires)\s+(?:on\s+|upon\s+)?"
+    r"(?P<who>(?:the\s+)?[A-Z][^,;]{2,80}?)\s+to\s+"
+)
+_EFFORTS = re.compile(r"(?:make\s+)?efforts\s+to\s+", re.I)
+_CALLED_FOR_GERUND = re.compile(r"\bcall(?:ed|s)?\s+for\s+(?=\w+ing\b)", re.I)
+_SPEECH = re.compile(
+    r"\b(?:said|pointed\s+out|stressed|emphasi[sz]ed|noted|required|demanded|added"
+    r"|made\s+it\s+clear|underlined|underscored)(?:\s+that)?\b[,:]?\s*",
+    re.I,
+)
 _REPORTING = re.compile(
     r"^according\s+to\b|\b(?:was|were)\s+held\b|\bheld\s+(?:a|an|the)\b|\bpresided\s+over\b"
-    r"|\battended\b",
+    r"|\battended\b|\bchaired\b",
     re.I,
 )
-_SPEECH_VERB = re.compile(
-    r"\b(?:said|pointed\s+out|stressed|emphasi[sz]ed|noted|called\s+for|required|demanded)\b", re.I
+_CONTACT = re.compile(
+    r"(?:contact(?:\s+person)?|tel(?:ephone)?|phone|fax|e-?mail|address|attachments?)\s*:", re.I
 )
+_PREAMBLE = re.compile(
+    r"^(?:in\s+order\s+to|to)\b.*\b(?:this|these|the\s+following)\b.*\b(?:is|are)\s+"
+    r"(?:hereby\s+)?(?:formulated|issued|put\s+forward|notified|developed|drawn\s+up)",
+    re.I,
+)
+_PAST = re.compile(
+    r"\b(?:has|have|had)\s+(?:\w+ly\s+)?(?:been\s+)?\w+(?:ed|en|t)\b|\b(?:achieved|was|were"
+    r"|last\s+year|over\s+the\s+past|so\s+far|since\s+\d{4})\b",
+    re.I,
+)
+_OWNER_LINE = re.compile(
+    r"\(?\s*(?:lead(?:ing)?\s+(?:unit|department|agency)s?|responsible\s+(?:units?|departments?)"
+    r"|led\s+by)\s*:\s*",
+    re.I,
+)
+_TIME_LINE = re.compile(r"\(?\s*(?:deadline|time\s+limit|completion\s+time|due)\s*:", re.I)
+_OWNER_BRACKET = re.compile(
+    r"\(\s*(?:(?:lead(?:ing)?\s+(?:unit|department|agency)s?|responsible\s+(?:units?|departments?))"
+    r"\s*:\s*|led\s+by\s+)",
+    re.I,
+)
+_AGENT = re.compile(r"\bby\s+(?:the\s+)?(?=(?:municipal|provincial|county|city|district)\b)", re.I)
+_NEW_ACT = re.compile(
+    r"(?:and\s+)?(?:urged|called|stressed|pointed|demanded|asked|required|said|noted|added)\b",
+    re.I,
+)
+_TIME_LEAD = re.compile(
+    r"(?:by|before|within|in|this|next|from|over|during|starting|at)\b[^,;]{0,40}$", re.I
+)
+_LED_BY_PART = re.compile(r"(?:led|headed|coordinated)\s+by\s+(?:the\s+)?", re.I)
+_LED_BY = re.compile(r",?\s*(?:led|headed)\s+by\s+(?:the\s+)?", re.I)
 _WORD = re.compile(r"[A-Za-z]+")
 _ABBREVIATIONS = (" etc.", " Co.", " Ltd.", " Inc.")
+_ENUMERATOR = re.compile(
+    r"(?:\(?[0-9]{1,2}[.)]|\([ivxIVX]{1,4}\)|[IVX]{1,4}\.|\([a-z]\)|[a-z]\))\s+"
+)
 
 
 def is_reporting(sentence: str) -> bool:
     """True for a sentence that reports the occasion rather than conveying an instruction."""
-    return bool(_REPORTING.search(sentence)) and not _SPEECH_VERB.search(sentence)
+    return bool(_REPORTING.search(sentence)) and not _SPEECH.search(sentence)
 
 
-def action_start(text: str, start: int, end: int) -> int | None:
-    """Where the instruction of the sentence text[start:end] begins, or None if it has none."""
-    if is_reporting(text[start:end]):
+def owner_line(text: str, start: int, end: int) -> tuple[int, int] | None | bool:
+    """For a "Lead unit: X" / "(Responsible units: X, Y)" line, its first unit; else False."""
+    line = _OWNER_LINE.match(text, start, end)
+    if line is None:
+        return False
+    return _first_unit(text, line.end(), end)
+
+
+def starts_item(text: str, start: int, end: int) -> bool:
+    """Whether the sentence text[start:end] opens a numbered item ("(1) …", "2. …")."""
+    return bool(_ENUMERATOR.match(text, start, end))
+
+
+def closing_owner(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The unit of a "(Lead unit: …)" bracket that closes the sentence: it owns the tasks of
+    its item that name no owner."""
+    bracket = _OWNER_BRACKET.search(text, start, end)
+    if bracket is None or text[start:end].rstrip(" .").endswith(")") is False:
         return None
-    lead = _LEAD.match(text, start, end)
-    if lead:
-        after = lead.end()
-        if after < end and text[after] == ",":
-            # The lead is a heading; its list follows, perhaps behind "we must".
-            return _skip_short_modal(text, after + 1, end)
-        return start + 3 + _leading_space(text[start + 3 : end])
-    modal = _MODAL.search(text, start, end)
-    verb = _VERB_CUE.search(text, start, end)
-    if verb and (not modal or verb.start() < modal.start()):
-        return verb.start()
-    if modal:
-        return modal.end()
-    return None
+    close = text.find(")", bracket.end(), end)
+    return _first_unit(text, bracket.end(), close if close > 0 else end)
 
 
-def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Split text[start:end] into verb-led clauses at top-level commas and semicolons."""
-    clauses = []
-    clause_start = start
-    depth = 0
-    in_quote = False
-    for pos in range(start, end):
-        char = text[pos]
+def time_line(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is a "Deadline: …" line (its time governs the item's tasks)."""
+    return bool(_TIME_LINE.match(text, start, end))
+
+
+def _first_unit(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The first unit of a list: up to the first semicolon when there is one (a unit's name
+    may hold commas: "Bureau of Culture, Radio, Television and Tourism"), else the first comma."""
+    stops = ";()" if ";" in text[start:end] else ",;()"
+    match = re.compile(
+        rf"(?:the\s+)?([^{re.escape(stops)}]+?)\s*(?:[{re.escape(stops)}]|$|\.\s*$)", re.I
+    ).match(text, start, end)
+    if not match or not match.group(1).strip():
+        return None
+    return match.span(1)
+
+
+def sentence_clauses(text: str, start: int, end: int) -> list[Clause]:
+    """The directives of the sentence text[start:end], in order."""
+    sentence = text[start:end]
+    if is_reporting(sentence) or _PREAMBLE.match(sentence) or _CONTACT.match(sentence):
+        return []
+    if _PAST.search(sentence) and not _MODAL.search(sentence):
+        return []
+    enumerator = _ENUMERATOR.match(text, start, end)
+    if enumerator:
+        start = enumerator.end()
+    bracket = _OWNER_BRACKET.search(text, start, end)
+    owner_bracket = None
+    if bracket:
+        close = text.find(")", bracket.end(), end)
+        owner_bracket = _first_unit(text, bracket.end(), close if close > 0 else end)
+        end = bracket.start()
+    found: list[Clause] = []
+    stopped = False
+    pending = None  # where a subject cut by commas began
+    for part_start, part_end in _parts(text, start, end):
+        if _OUTCOME.match(text, part_start, part_end):
+            stopped = True
+            continue
+        if _NEW_ACT.match(text, part_start, part_end):
+            stopped = True  # "…, and urged cadres to …": a new speech act, never the last task
+        led = _LED_BY_PART.match(text, part_start, part_end)
+        if found and led:  # "…will be established, led by the Municipal Office"
+            if found[-1].owner is None:
+                found[-1] = replace(found[-1], owner=_unit_at(text, led.end(), part_end))
+            continue
+        if found and (
+            _RELATIVE.match(text, part_start, part_end)
+            or _SAME_WORK.match(text, part_start, part_end)
+        ):
+            found[-1] = replace(found[-1], end=part_end)
+            continue
+        clause = _clause(text, part_start, part_end, after_task=bool(found))
+        if clause is not None and clause.start == part_start and clause.subject and pending:
+            # "Hidden dangers in reservoirs, dykes, sluices … must be rectified": the list
+            # before the commas is the subject of the whole clause.
+            clause = replace(clause, start=pending, head=pending)
+        if (
+            clause is None
+            and pending is None
+            and not found
+            and not _TIME_LEAD.match(text, part_start, part_end)
+        ):
+            pending = part_start
+        elif clause is not None or found:
+            pending = None
+        if clause is not None:
+            found.extend(_split_and(text, clause))
+            stopped = False
+        elif found and not stopped:
+            found[-1] = replace(found[-1], end=part_end)
+    if not found:
+        lead = _LEAD.match(text, start, end)
+        if lead and _is_lead(text, start) and text.find(",", start, end) < 0:
+            # "To promote the application of blockchain technology.": no list follows.
+            found = [Clause(_past(re.compile(r"to\s+", re.I), text, start, end), end, start)]
+    if owner_bracket:
+        found = [c if c.owner else replace(c, owner=owner_bracket) for c in found]
+    return shared_owners(found)
+
+
+def _parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """text[start:end] cut at top-level commas and semicolons (not in brackets or quotes)."""
+    parts, part_start, depth, in_quote = [], start, 0, False
+    for mark in _MARKS.finditer(text, start, end):
+        char, pos = mark.group(0), mark.start()
         if char in QUOTES:
             in_quote = not in_quote
         elif char in "([":
             depth += 1
         elif char in ")]":
             depth = max(0, depth - 1)
-        elif char in ",;" and not in_quote and depth == 0:
-            next_start = _next_clause_start(text, pos + 1, end, char == ";")
-            if next_start is not None:
-                clauses.append((clause_start, pos))
-                clause_start = next_start
-    clauses.append((clause_start, end))
-    return [span for span in (_tidy(text, s, e) for s, e in clauses) if span]
+        elif not in_quote and depth == 0 and not _in_number(text, pos):
+            parts.append((part_start, pos))
+            part_start = pos + 1
+    parts.append((part_start, end))
+    return [(s, e) for s, e in (trim(text, s, e) for s, e in parts) if e > s]
 
 
-def _next_clause_start(text: str, pos: int, end: int, always: bool) -> int | None:
-    """If a new clause starts after the separator at pos-1, where its first word is."""
-    words = [(m.start(), m.group(0).lower()) for m in _WORD.finditer(text, pos, min(end, pos + 80))]
-    index = 0
-    if index < len(words) and words[index][1] == "and":
-        index += 1
-    if index < len(words) and words[index][1] == "to":
-        index += 1
-    first = index
-    while index < len(words) and words[index][1] in ADVERBS:
-        index += 1
-    if index < len(words) and words[index][1] in VERBS:
-        return words[first][0]
-    if always and words:
-        return words[0][0]
+_MARKS = re.compile(r"[,;:()\[\]\"“”]")
+
+
+def _in_number(text: str, pos: int) -> bool:
+    return text[pos] == "," and text[pos - 1 : pos].isdigit() and text[pos + 1 : pos + 2].isdigit()
+
+
+def _clause(text: str, start: int, end: int, *, after_task: bool) -> Clause | None:
+    head = start
+    if re.compile(r"\bthe\s+following\b(?:\s+\w+){0,3}[\s.:;]*$", re.I).search(text, start, end):
+        return None  # "focus on the following priorities": a heading of what follows
+    pos = _past(_CONNECTIVE, text, start, end)
+    speech = _SPEECH.search(text, pos, end)
+    if speech and speech.end() < end:
+        pos = speech.end()
+        pos = _past(_CONNECTIVE, text, pos, end)
+    called = _CALLED_ON.search(text, pos, end)
+    if called and _starts_with_verb(text, called.end(), end):
+        owner = _owner(text, called.start("who"), called.end("who"))
+        return Clause(called.end(), end, head, owner, subject=True)
+    gerund = _CALLED_FOR_GERUND.search(text, pos, end)
+    if gerund:
+        return Clause(gerund.end(), end, head, None, subject=True)
+    efforts = _EFFORTS.match(text, pos, end)
+    if efforts and _starts_with_verb(text, efforts.end(), end):  # "Efforts to train …"
+        return Clause(efforts.end(), end, head, None)
+    modal = _MODAL.search(text, pos, end)
+    if speech and (modal is None or _verbless_lead(text, pos, modal.start())):
+        verb = _subjunctive(text, pos, end)  # "demanded that the Bureau take the lead in …"
+        if verb is not None:
+            return Clause(verb, end, head, _owner(text, pos, verb), subject=True)
+    if modal and not _verbless_lead(text, pos, modal.start()):
+        subject_start, subject_end = trim(text, pos, modal.start())
+        subject = text[subject_start:subject_end]
+        after = modal.end()
+        calling = modal.group(0).lower().startswith(("call", "urge", "please"))
+        pronoun = subject and _NOT_A_SUBJECT.fullmatch(subject.split()[0])
+        if pronoun and not _is_lead(text, pos) and not calling:
+            return None
+        if _PASSIVE.match(text, after, end) and not modal.group(0).lower().startswith(
+            ("it ", "efforts")
+        ):
+            owner = None
+            led = _LED_BY.search(text, subject_start, end) or _AGENT.search(text, after, end)
+            if led:
+                owner = _unit_at(text, led.end(), end)
+            return Clause(subject_start if subject else pos, end, head, owner, subject=True)
+        head_noun = re.split(r"\s+(?:of|in|for)\s+", subject, maxsplit=1)[0]
+        if (
+            subject
+            and not _owner(text, subject_start, subject_end)
+            and (_TARGET.match(text, after, end) or not _GENERIC_SUBJECT.fullmatch(subject))
+            and (_TARGET.match(text, after, end) or not _ACTORS.search(head_noun))
+            and (_TARGET.match(text, after, end) or not re.match(r"each\b", subject, re.I))
+            and not modal.group(0).lower().startswith(("it ", "efforts", "call", "please", "urge"))
+            and not _NOT_A_SUBJECT.match(subject)
+        ):
+            # What is acted on is the subject ("Signed projects should start construction …",
+            # "the number of 5G base stations will reach …"): the whole clause.
+            return Clause(subject_start, end, head, None, subject=True)
+        if (
+            not _starts_with_verb(text, after, end)
+            and not subject.lower().startswith("we")
+            and not _verb_soon(text, after, end)
+        ):
+            return None
+        owner = _owner(text, subject_start, subject_end)
+        led = _LED_BY.search(text, after, end)
+        if owner is None and led:
+            owner = _unit_at(text, led.end(), end)
+            if owner:
+                return Clause(after, led.start(), head, owner)
+        return Clause(after, end, head, owner)
+    if _is_lead(text, pos) and not after_task:
+        return None
+    if (
+        after_task
+        and re.compile(r"to\s+", re.I).match(text, pos, end)
+        and _starts_with_verb(text, pos + 3, end)
+    ):
+        pos = _past(re.compile(r"to\s+", re.I), text, pos, end)
+    if _starts_with_verb(text, pos, end):
+        led = _LED_BY.search(text, pos, end)
+        owner = _unit_at(text, led.end(), end) if led else None
+        return Clause(pos, led.start() if owner else end, head, owner)
     return None
 
 
-def _skip_short_modal(text: str, start: int, end: int) -> int:
-    """Past "we must" / "it is necessary to" when it opens the list after a heading."""
-    modal = _MODAL.search(text, start, min(end, start + 40))
-    if modal and len(text[start : modal.start()].split()) <= 2:
-        return modal.end()
-    return start
+def _subjunctive(text: str, pos: int, end: int) -> int | None:
+    """After "demanded that": where the verb after a short subject starts (a subject that
+    names a unit or is generic), or None."""
+    words = list(_WORD.finditer(text, pos, min(end, pos + 160)))
+    for word in words[1:12]:
+        if word.group(0).lower() in VERBS:
+            subject = text[pos : word.start()]
+            if _owner(text, pos, word.start()) or _GENERIC_SUBJECT.fullmatch(subject.strip()):
+                return word.start()
+            return None
+    return None
 
 
-def _leading_space(fragment: str) -> int:
-    return len(fragment) - len(fragment.lstrip())
+def _verbless_lead(text: str, start: int, modal_at: int) -> bool:
+    """A subject too long to be one: the modal belongs to a later clause of the part."""
+    return len(_WORD.findall(text[start:modal_at])) > 20
+
+
+def _is_lead(text: str, pos: int) -> bool:
+    """ "To speed up breakthroughs," heading a list: a purpose, not a task."""
+    lead = _LEAD.match(text, pos)
+    return bool(lead) and lead.group(0).split()[-1].lower() in VERBS
+
+
+def _starts_with_verb(text: str, pos: int, end: int) -> bool:
+    words = [m.group(0).lower() for m in _WORD.finditer(text, pos, min(end, pos + 60))]
+    index = 0
+    if words[index : index + 1] == ["to"]:
+        index += 1
+    while index < len(words) and words[index] in ADVERBS:
+        index += 1
+    return index < len(words) and words[index] in VERBS and len(words) > index + 1
+
+
+def _verb_soon(text: str, pos: int, end: int) -> bool:
+    words = [m.group(0).lower() for m in _WORD.finditer(text, pos, min(end, pos + 50))][:5]
+    return any(word in VERBS for word in words)
+
+
+def _split_and(text: str, clause: Clause) -> list[Clause]:
+    """ "strengthen basic research and break through key technologies": two tasks when the
+    word after "and" is a verb with an object and a verb with an object came before."""
+    pieces, piece_start = [], clause.start
+    for match in re.finditer(r"\s+and\s+", text[clause.start : clause.end]):
+        at = clause.start + match.start()
+        after = clause.start + match.end()
+        left = [w.lower() for w in _WORD.findall(text[piece_start:at])]
+        right = [w.lower() for w in _WORD.findall(text[after : clause.end])]
+        if right[:1] == ["to"] and right[1:2] and right[1] in VERBS:
+            right = right[1:]
+            after = _past(re.compile(r"to\s+", re.I), text, after, clause.end)
+        if (
+            len(left) >= 3
+            and left[-1] not in VERBS
+            and left[0] in _VERBS_AND_ADVERBS
+            and right
+            and right[0] in VERBS
+            and len(right) >= 3
+            and right[1] not in ("and", "of")
+        ):
+            pieces.append((piece_start, at))
+            piece_start = after
+    pieces.append((piece_start, clause.end))
+    return [
+        replace(clause, start=s, end=e, head=clause.head if i == 0 else s)
+        for i, (s, e) in enumerate(pieces)
+    ]
+
+
+def _owner(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The subject text[start:end] without its article when it names a unit ("the Municipal
+    Bureau of Commerce", "Haining City", "provincial departments of commerce"), None for a
+    generic one ("we", "all localities", "departments at all levels")."""
+    start, end = trim(text, start, end)
+    article = re.compile(r"the\s+", re.I).match(text, start, end)
+    if article:
+        start = article.end()
+    subject = text[start:end]
+    if not subject or _GENERIC_SUBJECT.fullmatch(subject) or len(subject.split()) > 14:
+        return None
+    if re.search(r"\b(?:at\s+all\s+levels|all|relevant|each|every|various)\b", subject, re.I):
+        return None
+    head = re.split(r"\s+(?:of|in|for|on)\s+", subject, maxsplit=1)
+    if "'s " in head[0] or "’s " in head[0] or not _UNIT_WORD.search(head[0]):
+        return None
+    if re.fullmatch(
+        r"(?:city|province|county|district|municipality|government|town)", head[0], re.I
+    ):
+        return None
+    return start, end
+
+
+def _unit_at(text: str, start: int, end: int) -> tuple[int, int] | None:
+    unit = _UNIT.match(text, start, end) or _LOWER_UNIT.match(text, start, end)
+    return unit.span() if unit else None
+
+
+_LOWER_UNIT = re.compile(
+    r"(?:(?:municipal|provincial|county|city|district|people's)\s+)+\w+(?:\s+\w+)?"
+    r"(?=\s*(?:[,;.)]|$|\s+(?:and|in|to|from|with)\b))",
+    re.I,
+)
+
+
+def _past(pattern: re.Pattern, text: str, pos: int, end: int) -> int:
+    match = pattern.match(text, pos, end)
+    return match.end() if match and match.end() < end else pos
 
 
 def _tidy(text: str, start: int, end: int) -> tuple[int, int] | None:

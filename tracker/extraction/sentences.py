@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 
 # A sentence ends at . ! ? (and any closing quotes) followed by white space, at 。！？；
 # (Chinese needs no space after them), or at a line break.
@@ -42,3 +43,30 @@ def _count_quotes(fragment: str) -> int:
 
 def _has_words(fragment: str) -> bool:
     return any(ch.isalnum() for ch in fragment)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A directive found in a sentence: text[start:end] is its span; text[head:start] what
+    stands before it in its clause (subject, modal, a time phrase); text[owner[0]:owner[1]]
+    the unit the text names as its owner; `subject` whether the clause has a subject of its
+    own (else it shares the owner of the task before it in its sentence)."""
+
+    start: int
+    end: int
+    head: int
+    owner: tuple[int, int] | None = None
+    subject: bool = False
+
+
+def shared_owners(found: list[Clause]) -> list[Clause]:
+    """市经信局要牵头制定…，一季度末前公布… / "The Bureau should draw up X, and publish Y": a
+    task without a subject of its own shares the owner of the task before it in its sentence."""
+    result, owner = [], None
+    for clause in found:
+        if clause.owner is None and not clause.subject and owner:
+            clause = replace(clause, owner=owner)
+        elif clause.subject or clause.owner:
+            owner = clause.owner
+        result.append(clause)
+    return result

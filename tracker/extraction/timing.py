@@ -1,5 +1,5 @@
-"""Time limits stated in a directive ("within one year", "every month") and the due dates
-they suggest for a speech given on a known day."""
+"""Time limits stated in a directive ("within one year", "by 30 November", 年底前, 6月底前,
+每月25日前) and the due dates they suggest for a speech given on a known day."""
 
 from __future__ import annotations
 
@@ -9,65 +9,107 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 _NUMBERS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-}
-_ORDINALS = {
-    "first": 1,
-    "1st": 1,
-    "second": 2,
-    "2nd": 2,
-    "third": 3,
-    "3rd": 3,
-    "fourth": 4,
-    "4th": 4,
-}
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
+    "thirty": 30,
+}  # fmt: skip
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
+             "4th": 4}  # fmt: skip
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+         ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sept", "sep"),
+         ("october", "oct"), ("november", "nov"), ("december", "dec")),
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _NUMBER = r"(?P<n>\d{1,3}|" + "|".join(_NUMBERS) + r")"
-_UNIT = r"(?P<unit>year|month|week|day)s?"
+_UNIT = r"(?P<unit>year|month|week|(?:working\s+)?day)s?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?:,?\s+(?P<year>20\d\d))?"
+_BY = r"(?:by|before|no\s+later\s+than|prior\s+to)"
+_PERIOD = r"(?P<period>day|week|month|quarter|year)"
+_CADENCES = {"day": "daily", "week": "weekly", "month": "monthly", "quarter": "quarterly",
+             "year": "yearly", "half": "half-yearly"}  # fmt: skip
 
-_WITHIN = re.compile(
-    rf"\bwithin\s+(?:the\s+next\s+)?(?:{_NUMBER}\s+{_UNIT}|(?P<half>half\s+a\s+year))\b", re.I
-)
-_QUARTER_END = re.compile(
-    r"\b(?:before|by)\s+the\s+end\s+of\s+(?:the\s+|this\s+)?(?P<q>"
-    + "|".join(_ORDINALS)
-    + r")\s+quarter\b",
-    re.I,
-)
-_YEAR_END = re.compile(
-    r"\b(?:before|by)\s+the\s+end\s+of\s+(?:the\s+|this\s+)?(?P<next>next\s+)?year\b", re.I
-)
-_BY_YEAR = re.compile(r"\b(?:before|by)\s+(?:the\s+end\s+of\s+)?(?P<year>20\d\d)\b", re.I)
-_EVERY = re.compile(r"\b(?:every|each)\s+(?P<period>day|week|month|quarter|year)\b", re.I)
-_CADENCES = {
-    "day": "daily",
-    "week": "weekly",
-    "month": "monthly",
-    "quarter": "quarterly",
-    "year": "yearly",
-}
-
-
-# Chinese: 年底前 / 年内, 一季度末前, 三年内 / 六个月内 / 两周内, 2025年底前, 每月 / 每季度.
+# English, each pattern with the kind of rule it gives.
+_ENGLISH = [
+    (
+        rf"\b{_BY}\s+the\s+{_DAY}(?:\s+day)?\s+of\s+(?:the\s+first\s+month\s+of\s+)?"
+        rf"(?:each|every)\s+{_PERIOD}\b",
+        "cadence",
+    ),
+    (rf"\b(?:at\s+least\s+)?once\s+(?:a|every|each)\s+{_PERIOD}\b", "cadence"),
+    (rf"\b(?:every|each)\s+{_PERIOD}\b", "cadence"),
+    (r"\b(?P<adverb>daily|weekly|monthly|quarterly|annually|yearly|semi-annually)\b", "cadence"),
+    (r"\b(?:every\s+six\s+months|twice\s+a\s+year|every\s+half\s+year)\b", "half_cadence"),
+    (rf"\bwithin\s+(?:the\s+next\s+)?{_NUMBER}\s+{_UNIT}(?:\s+of\s+\w+)?", "within"),
+    (r"\bwithin\s+(?P<half>half\s+a\s+year)\b", "within"),
+    (
+        r"\b(?:before|by)\s+the\s+end\s+of\s+(?:the\s+|this\s+)?(?P<q>first|second|third|fourth"
+        r"|1st|2nd|3rd|4th)\s+quarter\b",
+        "quarter",
+    ),
+    (rf"\b{_BY}\s+the\s+end\s+of\s+(?:the\s+|this\s+)?(?P<next>next\s+)?year\b", "year_end"),
+    (rf"\b{_BY}\s+(?:the\s+end\s+of\s+)?(?P<year>20\d\d)\b(?!\s+(?:yuan|people|units))", "year"),
+    (rf"\b{_BY}\s+(?:the\s+end\s+of\s+)?{_MONTH}{_YEAR}\b", "month_end"),
+    (rf"\b(?:in|during)\s+{_MONTH}{_YEAR}\b", "month_end"),
+    (rf"\bfrom\s+\w+\s+to\s+{_MONTH}{_YEAR}\b", "month_end"),
+    (rf"\b{_BY}\s+{_DAY}\s+{_MONTH}{_YEAR}\b", "date"),
+    (rf"\b{_BY}\s+{_MONTH}\s+{_DAY}{_YEAR}\b", "date"),
+    (
+        r"\b(?:in|during|by\s+the\s+end\s+of|before\s+the\s+end\s+of)\s+the\s+(?P<half>first|second)"
+        r"\s+half\s+of\s+(?:the|this)\s+year\b",
+        "half",
+    ),
+    (r"\b(?:this\s+year|within\s+the\s+year|within\s+this\s+year)\b", "this_year"),
+    (rf"\b(?:in|by|before)\s+(?:early|mid|late)-?\s*{_MONTH}{_YEAR}\b", "month_end"),
+    (
+        r"\b(?:in|during|by\s+the\s+end\s+of|before\s+the\s+end\s+of)\s+the\s+(?P<half>first|second)"
+        r"\s+half\s+of\s+(?P<year>20\d\d)\b",
+        "half",
+    ),
+    (
+        r"\bwithin\s+(?:\d{1,3}|"
+        + "|".join(_NUMBERS)
+        + r")\s+(?:minutes|hours)(?:\s+of\s+\w+(?:\s+\w+)?)?",
+        "phrase",
+    ),
+    (
+        r"\bbefore\s+the\s+(?:main\s+)?flood\s+season\b|\bbefore\s+the\s+(?:start\s+of\s+the\s+)?"
+        r"(?:autumn|spring)\s+semester(?:\s+begins)?\b|\bbefore\s+the\s+spring\s+festival\b",
+        "phrase",
+    ),
+    (rf"(?:\bon\s+)?\b{_DAY}\s+{_MONTH}{_YEAR}\b", "date"),
+]
 _ZH_DIGITS = "零一二两三四五六七八九十"
-_ZH_YEAR_END = re.compile(r"(?P<next>明年)?(今年)?(年底前|年内|年底之前)")
-_ZH_QUARTER = re.compile(r"第?(?P<q>[一二三四1-4])季度末?(前|之前)")
-_ZH_WITHIN = re.compile(rf"(?P<n>[{_ZH_DIGITS}\d]{{1,3}})(?P<unit>年|个月|周|天)(内|之内)")
-_ZH_BY_YEAR = re.compile(r"(?P<year>20\d\d)年底?(前|之前)")
-_ZH_EVERY = re.compile(r"每(?P<period>天|周|月|季度|年)")
-_ZH_CADENCES = {"天": "daily", "周": "weekly", "月": "monthly", "季度": "quarterly", "年": "yearly"}
+_ZN = rf"[{_ZH_DIGITS}\d]{{1,3}}"
+# Chinese: 年底前 / 年内, 一季度末前, 三年内, 2025年底前, 6月底前, 11月30日前, 每月25日前 ...
+_CHINESE = [
+    (rf"每(?P<period>天|日|周|月|季度|半年|年)(?:{_ZN}[日时])?(?:前|之前)?", "cadence"),
+    (r"(?:主?汛期?|春节|开学|国庆)前", "phrase"),
+    (rf"(?P<year>20\d\d)年(?P<month>{_ZN})月(?P<day>{_ZN})日(?:前|之前|以前)", "date"),
+    (rf"(?P<month>{_ZN})月(?P<day>{_ZN})日(?:前|之前|以前)", "date"),
+    (rf"(?:(?P<year>20\d\d)年)?(?P<month>{_ZN})月(?:底|末)(?:前|之前|以前)?", "month_end"),
+    (r"(?P<year>20[2-9]\d)年底?(?:前|之前|以前)", "year"),
+    (r"到(?P<year>20[2-9]\d)年底?", "year"),
+    (r"(?P<next>明年)?(?:今年)?(?:年底前|年内|年底之前|年底)", "year_end"),
+    (r"第?(?P<q>[一二三四1-4])季度末?(?:前|之前)", "quarter"),
+    (rf"(?P<n>{_ZN})(?P<unit>年|个月|周|天|个工作日)(?:内|之内)", "within"),
+    (rf"提前(?P<n>{_ZN})(?P<unit>个工作日|天)", "phrase"),
+    (r"(?P<half>上|下)半年", "half"),
+    (r"今年|全年", "this_year"),
+]
+_PATTERNS = [(re.compile(p, re.I), kind) for p, kind in _ENGLISH] + [
+    (re.compile(p), kind) for p, kind in _CHINESE
+]
+_ZH_CADENCES = {"天": "day", "日": "day", "周": "week", "月": "month", "季度": "quarter",
+                "半年": "half", "年": "year"}  # fmt: skip
+_ADVERB_CADENCES = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter",
+                    "annually": "year", "yearly": "year", "semi-annually": "half"}  # fmt: skip
 
 
 def chinese_number(text: str) -> int:
@@ -101,76 +143,154 @@ class TimeLimit:
         if kind == "days":
             return spoken_on + timedelta(days=value)
         if kind == "quarter":
-            year = spoken_on.year
-            end = _quarter_end(year, value)
-            return end if end >= spoken_on else _quarter_end(year + 1, value)
+            return _next(spoken_on, lambda year: _quarter_end(year, value))
         if kind == "year_end":
             return date(spoken_on.year + value, 12, 31)
         if kind == "year":
             return date(value, 12, 31)
+        if kind == "month_end":
+            year, month = value
+            if year:
+                return date(year, month, calendar.monthrange(year, month)[1])
+            return _next(spoken_on, lambda y: date(y, month, calendar.monthrange(y, month)[1]))
+        if kind == "date":
+            year, month, day = value
+            if year:
+                return date(year, month, day)
+            return _next(spoken_on, lambda y: date(y, month, min(day, _days_in(y, month))))
         raise AssertionError(kind)
+
+
+# One search finds where the first time phrase starts (English and Chinese apart: a text is
+# one or the other); each pattern then tries that place.
+def _any(patterns, flags=""):
+    return re.compile(
+        "|".join(f"(?{flags}:{re.sub(r'[(][?]P<[a-z]+>', '(?:', p)})" for p, _kind in patterns)
+    )
+
+
+_ANY_ENGLISH = _any(_ENGLISH, "i")
+_CHINESE_MARKS = re.compile("[年月季周天日前]")
+# The words an English time phrase starts with: only where one stands is _ANY_ENGLISH tried.
+_ENGLISH_WORDS = re.compile(
+    r"\b(?:by|before|no|prior|at|once|every|each|daily|weekly|monthly|quarterly|annually|yearly"
+    r"|semi|twice|within|in|during|from|this|on|\d{1,2})\b",
+    re.I,
+)
+_ANY_CHINESE = _any(_CHINESE, "")
+_PATTERNS_ENGLISH = _PATTERNS[: len(_ENGLISH)]
+_PATTERNS_CHINESE = _PATTERNS[len(_ENGLISH) :]
+
+
+def _first(text: str, position: int, end: int):
+    """The earliest start of a time phrase and the patterns that may match there."""
+    found = []
+    for word in _ENGLISH_WORDS.finditer(text, position, end):
+        if _ANY_ENGLISH.match(text, word.start(), end):
+            found.append((word.start(), _PATTERNS_ENGLISH))
+            break
+    if _CHINESE_MARKS.search(text, position, end):
+        match = _ANY_CHINESE.search(text, position, end)
+        if match:
+            found.append((match.start(), _PATTERNS_CHINESE))
+    return min(found, key=lambda pair: pair[0], default=None)
+
+
+def find_time_limits(text: str, start: int = 0, end: int | None = None) -> list[TimeLimit]:
+    """Every time limit in text[start:end], in order, none overlapping (where two start
+    together, the longest), with offsets into the whole text."""
+    end = len(text) if end is None else end
+    limits = []
+    position = start
+    while position < end:
+        first = _first(text, position, end)
+        if first is None:
+            break
+        at, patterns = first
+        best = None
+        for pattern, kind in patterns:
+            match = pattern.match(text, at, end)
+            if match and (best is None or match.end() > best[0].end()):
+                best = (match, kind)
+        match, kind = best
+        try:
+            limits.append(_limit(match, kind))
+        except ValueError:  # 13月, 2月30日: words that name no day
+            limits.append(TimeLimit(match.group(0), match.start(), match.end()))
+        position = max(match.end(), at + 1)
+    return limits
 
 
 def find_time_limit(text: str, start: int = 0, end: int | None = None) -> TimeLimit | None:
     """The first time limit in text[start:end], with offsets into the whole text."""
     end = len(text) if end is None else end
-    found = []
-    for pattern in (_WITHIN, _QUARTER_END, _YEAR_END, _BY_YEAR, _EVERY):
-        match = pattern.search(text, start, end)
-        if match:
-            found.append(_time_limit(match))
-    for pattern in (_ZH_WITHIN, _ZH_QUARTER, _ZH_BY_YEAR, _ZH_YEAR_END, _ZH_EVERY):
-        match = pattern.search(text, start, end)
-        if match:
-            found.append(_chinese_time_limit(match))
-    return min(found, key=lambda limit: limit.start, default=None)
+    first = _first(text, start, end)
+    return find_time_limits(text, first[0], end)[0] if first else None
 
 
-def _chinese_time_limit(match: re.Match) -> TimeLimit:
-    groups = match.groupdict()
+def _limit(match: re.Match, kind: str) -> TimeLimit:
+    groups = {k: v for k, v in match.groupdict().items() if v is not None}
     common = {"phrase": match.group(0), "start": match.start(), "end": match.end()}
-    if "period" in groups:
-        return TimeLimit(**common, cadence=_ZH_CADENCES[groups["period"]])
-    if "unit" in groups:
-        n = chinese_number(groups["n"])
+    if kind == "cadence":
+        period = groups.get("period") or _ADVERB_CADENCES[groups["adverb"].lower()]
+        period = _ZH_CADENCES.get(period, period.lower())
+        return TimeLimit(**common, cadence=_CADENCES[period])
+    if kind == "half_cadence":
+        return TimeLimit(**common, cadence=_CADENCES["half"])
+    if kind == "within":
+        if "half" in groups:
+            return TimeLimit(**common, _rule=("months", 6))
+        n = _number(groups["n"])
+        unit = re.sub(r"\s+", " ", groups["unit"].lower())
         rule = {
-            "年": ("months", 12 * n),
-            "个月": ("months", n),
-            "周": ("days", 7 * n),
-            "天": ("days", n),
-        }[groups["unit"]]
+            "year": ("months", 12 * n), "年": ("months", 12 * n),
+            "month": ("months", n), "个月": ("months", n),
+            "week": ("days", 7 * n), "周": ("days", 7 * n),
+            "day": ("days", n), "天": ("days", n),
+            "working day": ("days", n + 2 * (n // 5)), "个工作日": ("days", n + 2 * (n // 5)),
+        }[unit]  # fmt: skip
         return TimeLimit(**common, _rule=rule)
-    if "q" in groups:
-        q = groups["q"]
-        return TimeLimit(**common, _rule=("quarter", int(q) if q.isdigit() else chinese_number(q)))
-    if "year" in groups:
+    if kind == "quarter":
+        q = groups["q"].lower()
+        return TimeLimit(**common, _rule=("quarter", _ORDINALS.get(q) or _number(q)))
+    if kind == "year_end":
+        return TimeLimit(**common, _rule=("year_end", 1 if groups.get("next") else 0))
+    if kind == "this_year":
+        return TimeLimit(**common, _rule=("year_end", 0))
+    if kind == "year":
         return TimeLimit(**common, _rule=("year", int(groups["year"])))
-    return TimeLimit(**common, _rule=("year_end", 1 if groups.get("next") else 0))
+    year = int(groups["year"]) if "year" in groups else None
+    if kind == "half":
+        month = 6 if groups["half"].lower() in ("first", "上") else 12
+        return TimeLimit(**common, _rule=("month_end", (year, month)))
+    if kind == "month_end":
+        month = _month(groups["month"])
+        date(year or 2000, month, 1)  # refuses a month that does not exist
+        return TimeLimit(**common, _rule=("month_end", (year, month)))
+    if kind == "date":
+        month, day = _month(groups["month"]), _number(groups["day"])
+        date(year or 2000, month, day)
+        return TimeLimit(**common, _rule=("date", (year, month, day)))
+    return TimeLimit(**common)  # a phrase with no day of its own (提前5个工作日)
 
 
-def _time_limit(match: re.Match) -> TimeLimit:
-    groups = match.groupdict()
-    common = {"phrase": match.group(0), "start": match.start(), "end": match.end()}
-    if "period" in groups:
-        return TimeLimit(**common, cadence=_CADENCES[groups["period"].lower()])
-    if groups.get("half"):
-        return TimeLimit(**common, _rule=("months", 6))
-    if "unit" in groups:
-        raw = groups["n"].lower()
-        n = int(raw) if raw.isdigit() else _NUMBERS[raw]
-        unit = groups["unit"].lower()
-        rule = {
-            "year": ("months", 12 * n),
-            "month": ("months", n),
-            "week": ("days", 7 * n),
-            "day": ("days", n),
-        }[unit]
-        return TimeLimit(**common, _rule=rule)
-    if "q" in groups:
-        return TimeLimit(**common, _rule=("quarter", _ORDINALS[groups["q"].lower()]))
-    if "next" in groups:
-        return TimeLimit(**common, _rule=("year_end", 1 if groups["next"] else 0))
-    return TimeLimit(**common, _rule=("year", int(groups["year"])))
+def _number(raw: str) -> int:
+    raw = raw.lower()
+    return int(raw) if raw.isdigit() else _NUMBERS.get(raw) or chinese_number(raw)
+
+
+def _month(raw: str) -> int:
+    return _MONTHS.get(raw.lower().rstrip(".")) or _number(raw)
+
+
+def _next(spoken_on: date, in_year) -> date:
+    """The first day on or after `spoken_on` that `in_year(year)` gives."""
+    day = in_year(spoken_on.year)
+    return day if day >= spoken_on else in_year(spoken_on.year + 1)
+
+
+def _days_in(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
 
 
 def add_months(day: date, months: int) -> date:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import cache
 
-from .lexicon import verb_at
+from .lexicon import TASK_VERBS, dictionary_verbs, verb_at
 from .sentences import Clause, shared_owners, trim
 
 MODALS = ("必须", "务必", "应当", "需要", "要", "应", "须", "将", "请")
@@ -407,37 +408,57 @@ def _modal(text: str, pos: int, end: int) -> tuple[int, int] | None:
     """Where the subject before the clause's modal ends and where the modal ends: the first
     modal within reach that a subject (or nothing) precedes, not a verb (加强监管要…); a
     modal in quotes (“三管三必须”) is a name."""
-    quoted = False
-    for at in range(pos, min(end, pos + 24)):
-        if text[at] in "“”":
-            quoted = text[at] == "“"
-        if quoted:
+    for found in _MODAL_WORD.finditer(text, pos, min(end, pos + 24)):
+        at, modal = found.start(), found.group(0)
+        if text.count("“", pos, at) > text.count("”", pos, at) or not _is_modal(text, at, modal):
             continue
-        for modal in MODALS:
-            if text.startswith(modal, at) and _is_modal(text, at, modal):
-                if modal == "将" and at == pos:
-                    return None  # 将…纳入…: 将 opens the predicate
-                if (
-                    at == pos
-                    or _subject_like(text, pos, at)
-                    or _THINGS.match(text, pos, at)
-                    or text[pos] == "对"
-                    or not any(verb_at(text, v, listed_only=True) for v in range(pos, at))
-                ):
-                    return at, at + len(modal)
-                return None
+        if modal == "将" and at == pos:
+            return None  # 将…纳入…: 将 opens the predicate
+        if (
+            at == pos
+            or _subject_like(text, pos, at)
+            or _THINGS.match(text, pos, at)
+            or text[pos] == "对"
+            or not any(verb_at(text, v, listed_only=True) for v in range(pos, at))
+        ):
+            return at, at + len(modal)
+        return None
     return None
+
+
+_MODAL_WORD = re.compile("|".join(MODALS))
+
+
+@cache
+def _opening_chars() -> frozenset[str]:
+    """The characters a task may start with: a verb's, a time phrase's, a preposition's."""
+    return (
+        frozenset(word[0] for word in dictionary_verbs())
+        | frozenset(word[0] for word in TASK_VERBS)
+        | frozenset(_PREPOSITIONS + "每今明全年上下一二三四五六七八九十第汛春开到于0123456789")
+        | frozenset(
+            "进全不持切认加大积主及坚严扎着重率统尽抓立逐有稳深也还都继再同稳依从精分至亲足逐按如广常系一集共联定专迅优务实"
+        )
+    )
+
+
+_NOT_IN_SUBJECT = re.compile(r"[向对在把将从于与]|及时")
 
 
 def _subject_before_task(text: str, pos: int, end: int) -> int | None:
     """海宁市深化…, 区财政局每年安排…, 各县（市、区）安委办每月5日前将…报送…: where the task
     begins after a subject that names who does it (a unit or a generic agent)."""
+    opens_here = None
     for stop in range(pos + 2, min(end, pos + 20)):
-        if _UNIT_TAIL.match(text, stop, end):
-            continue  # 县委|督查室: the verb-like word is part of the unit's name
-        if _opens_task(text, stop, end) and not _opens_task(text, pos, end):
+        if text[stop] not in _opening_chars() or _UNIT_TAIL.match(text, stop, end):
+            continue  # no task starts so; 县委|督查室: a verb-like word in a unit's name
+        if _opens_task(text, stop, end):
+            if opens_here is None:
+                opens_here = _opens_task(text, pos, end)
+            if opens_here:
+                return None
             subject = text[pos:stop]
-            if re.search(r"[向对在把将从于与]|及时", subject):
+            if _NOT_IN_SUBJECT.search(subject):
                 return None
             if (
                 _UNIT.fullmatch(subject)
@@ -500,7 +521,7 @@ def _owner(text: str, start: int, end: int) -> tuple[int, int] | None:
     if first > start:
         end = first
     subject = text[start:end]
-    if not subject or _plain_subject(subject) or re.search(r"[向对在把将从于与]|及时", subject):
+    if not subject or _plain_subject(subject) or _NOT_IN_SUBJECT.search(subject):
         return None
     if subject.startswith(("各", "全", "有关", "相关")) or _ADVERBS.match(subject):
         return None

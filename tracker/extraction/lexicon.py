@@ -37,7 +37,7 @@ _DICTIONARY_TAGS = ("v",)
 
 
 @cache
-def _dictionary_verbs() -> frozenset[str]:
+def dictionary_verbs() -> frozenset[str]:
     """The two- to four-character words jieba's dictionary tags as verbs (empty without it)."""
     try:
         import jieba
@@ -61,7 +61,7 @@ def verb_at(text: str, pos: int, *, listed_only: bool = False) -> int:
             return size
     if listed_only:
         return 0
-    verbs = _dictionary_verbs()
+    verbs = dictionary_verbs()
     for size in (4, 3, 2):
         if text[pos : pos + size] in verbs:
             return size

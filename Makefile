@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint test-postgres fuzz bench browser pdf-libs clean i18n-extract i18n-update i18n-compile
+.PHONY: run test lint test-postgres fuzz bench browser pdf-libs clean i18n-extract i18n-update i18n-compile \
+	extraction-score
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(BIN)/python:
@@ -66,6 +67,12 @@ test: $(VENV)/.installed-test browser pdf-libs i18n-compile
 test-postgres: $(VENV)/.installed-test browser pdf-libs i18n-compile
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres} \
 		$(BIN)/pytest $(PYTEST_ARGS)
+
+## The directive extractor on the hand-annotated corpus in tests/corpus: recall, precision,
+## exact spans, time limits and owners per text and in total, and its speed; fails below the
+## goals (CI runs it). SCORE_ARGS="-v" lists every difference, "zh-14" scores one text.
+extraction-score: $(VENV)/.installed-run
+	$(BIN)/python tests/corpus/score.py $(SCORE_ARGS)
 
 ## A long fuzz run, about ten minutes on SQLite (TEST_DATABASE_URL for PostgreSQL): the route
 ## fuzzer and the API's schemathesis run with FUZZ_EXAMPLES cases each (make test runs 25).

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from .channels.explain import explain
 from .channels.robots import masked
 from .labels import (
+    CADENCE_LABELS,
     CHANNEL_LABELS,
     DIRECTIVE_STATE_LABELS,
     KIND_LABELS,
@@ -68,6 +69,7 @@ FILTERS = {
     "role_label": role_label,
     "audit_details": audit_details,
     "directive_state_label": lambda state: DIRECTIVE_STATE_LABELS[DirectiveState(state)],
+    "cadence_label": lambda cadence: CADENCE_LABELS.get(cadence, cadence),
     "reason_label": lambda reason: REASON_LABELS[LineReason(reason)],
     "state_label": lambda state: STATE_LABELS[ReminderState(state)],
     "kind_label": lambda kind: KIND_LABELS[ReminderKind(kind)],

@@ -172,6 +172,16 @@ PLATFORM_LABELS = {
     Platform.FEISHU: _l("Feishu group robot"),
 }
 
+# How often a recurring duty the speech names comes round (the extractor's cadences).
+CADENCE_LABELS = {
+    "daily": _l("every day"),
+    "weekly": _l("every week"),
+    "monthly": _l("every month"),
+    "quarterly": _l("every quarter"),
+    "half-yearly": _l("every half year"),
+    "yearly": _l("every year"),
+}
+
 DIRECTIVE_STATE_LABELS = {
     DirectiveState.PROPOSED: _l("Proposed"),
     DirectiveState.ACCEPTED: _l("Accepted"),

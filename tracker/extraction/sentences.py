@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 # A sentence ends at . ! ? (and any closing quotes) followed by white space, at 。！？；
 # (Chinese needs no space after them), or at a line break.
 _BOUNDARY = re.compile(r"""[.!?]+["'”’)]*(?=\s|$)|[。！？；]+[”’」』）)]*|\n""")
+_GOES_ON = tuple("，、,")
 _LEADING_JUNK = " \t\r\n,;:，；：、　"
 QUOTES = '"“”'
 
@@ -18,6 +19,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans = []
     start = 0
     for match in _BOUNDARY.finditer(text):
+        if match.group(0) == "\n" and text[start : match.start()].rstrip()[-1:] in _GOES_ON:
+            continue  # a line broken after a comma (a hard-wrapped paragraph) goes on
         spans.append(trim(text, start, match.end()))
         start = match.end()
     spans.append(trim(text, start, len(text)))

@@ -172,9 +172,11 @@ def _any(patterns, flags=""):
 _ANY_ENGLISH = _any(_ENGLISH, "i")
 _CHINESE_MARKS = re.compile("[年月季周天日前]")
 # The words an English time phrase starts with: only where one stands is _ANY_ENGLISH tried.
+_MONTHS_ANY = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + ")"
 _ENGLISH_WORDS = re.compile(
-    r"\b(?:by|before|no|prior|at|once|every|each|daily|weekly|monthly|quarterly|annually|yearly"
-    r"|semi|twice|within|in|during|from|this|on|\d{1,2})\b",
+    r"\b(?:by|before|no\s+later|prior|at\s+least|once|every|each|daily|weekly|monthly|quarterly"
+    r"|annually|yearly|semi|twice|within|(?:in|during)\s+(?:early|mid|late|the\s+(?:first|second)"
+    rf"|{_MONTHS_ANY})|from\s+\w+\s+to|this\s+year|on\s+\d|\d{{1,2}}\s+{_MONTHS_ANY})",
     re.I,
 )
 _ANY_CHINESE = _any(_CHINESE, "")

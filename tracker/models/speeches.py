@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, enum_type, utcnow
-from .org import City
+from .org import City, Department
 
 
 class Speech(Base):
@@ -71,6 +71,12 @@ class Directive(Base):
     time_limit: Mapped[str | None] = mapped_column(String(120))
     suggested_due_on: Mapped[date | None] = mapped_column(Date)
     cadence: Mapped[str | None] = mapped_column(String(16))
+    # The words naming the unit that owns it ("市经信局", "Haining City"), if the text names
+    # one, and the department they match: a suggestion the reviewer confirms when assigning.
+    owner_hint: Mapped[str | None] = mapped_column(String(160))
+    suggested_department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="SET NULL")
+    )
     state: Mapped[DirectiveState] = mapped_column(
         enum_type(DirectiveState, "state"),
         default=DirectiveState.ACCEPTED,
@@ -78,6 +84,7 @@ class Directive(Base):
     )
 
     speech: Mapped[Speech] = relationship(back_populates="directives")
+    suggested_department: Mapped[Department | None] = relationship()
 
     @property
     def source_text(self) -> str:

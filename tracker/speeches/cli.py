@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
 from ..extensions import db
+from ..i18n import local_name
 from .services import SpeechRefused, create_draft_items, find_city, import_speech, read_speech_file
 
 
@@ -58,4 +59,10 @@ def import_speech_command(city_slug, speaker, delivered_on, title, outlet, path:
         due = ""
         if directive.time_limit:
             due = f"  [{directive.time_limit}: due {directive.suggested_due_on or 'repeating'}]"
-        click.echo(f"  {directive.position:>3}. {directive.title[:90]}{due}")
+        owner = ""
+        if directive.owner_hint:
+            department = directive.suggested_department
+            owner = (
+                f"  [{directive.owner_hint}{f' → {local_name(department)}' if department else ''}]"
+            )
+        click.echo(f"  {directive.position:>3}. {directive.title[:90]}{due}{owner}")

@@ -34,6 +34,7 @@ from ..models import (
 )
 from ..reminders.outbox import outbox_entry, plan_messages
 from ..validation import Invalid
+from .owners import suggested_department
 
 TITLE_LENGTH = 300
 
@@ -118,6 +119,7 @@ def split(directive: Directive, actor: User, at: int) -> Directive:
         state=DirectiveState.PROPOSED,
     )
     _copy_time_limit(new, speech)
+    new.owner_hint, new.suggested_department = directive.owner_hint, directive.suggested_department
     db.session.add(new)
     db.session.flush()
     _renumber(speech)
@@ -318,6 +320,8 @@ def change_city(speech: Speech, actor: User, city: City) -> None:
         )
     before = speech.city.slug
     speech.city = city
+    for directive in speech.directives:  # the suggestions name the new city's departments
+        directive.suggested_department = suggested_department(city, directive.owner_hint)
     db.session.flush()
     audit.record("speech.city_changed", speech, actor=actor, before=before, after=city.slug)
 

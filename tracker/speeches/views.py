@@ -315,14 +315,33 @@ def assign(speech_id: int):
     holders: dict[int, list[ActionItem]] = {}  # who already has each directive
     for item in items:
         holders.setdefault(item.directive_id, []).append(item)
+    suggestions = _suggestions(accepted, holders, departments)
+    chosen = request.args.get("suggested", type=int)
+    if not form.is_submitted() and chosen in suggestions:
+        # The reviewer took a suggestion: the form shows it filled in, to confirm or change.
+        form.department.data = chosen
+        form.directives.data = [d.id for d in suggestions[chosen]]
     return render_template(
         "speeches/assign.html",
         speech=speech,
         form=form,
         items=items,
         holders=holders,
+        accepted={d.id: d for d in accepted},
+        suggestions=suggestions,
+        departments=departments,
         publish_form=FlaskForm(),
     ), status
+
+
+def _suggestions(accepted, holders, departments) -> dict[int, list[Directive]]:
+    """Accepted directives not yet assigned, by the department their text suggests."""
+    suggested: dict[int, list[Directive]] = {}
+    for directive in accepted:
+        department = directive.suggested_department_id
+        if department in departments and directive.id not in holders:
+            suggested.setdefault(department, []).append(directive)
+    return suggested
 
 
 @bp.post("/speeches/<int:speech_id>/publish")

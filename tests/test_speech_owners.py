@@ -1,0 +1,141 @@
+"""The owner a directive's text names (…牵头, 由…负责, "X should …", a sub-unit such as
+海宁市) is matched against the city's departments and sub-units, shown on the review page
+with the words that gave it, and offered on the assign page: the reviewer confirms it, the
+tracker never assigns by itself."""
+
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from tracker.extensions import db
+from tracker.models import ActionItem, City, Department, Speech
+from tracker.speeches.owners import suggested_department
+
+CHINESE = """市委书记：加快数字经济发展
+
+据南京日报报道，3月3日，市委召开数字经济工作会议。市委书记在会上强调，要加快推进5G基站建设，
+年底前完成新建基站1200个（市工信局牵头，市财政局配合）。由市发改委负责编制数字经济发展规划。
+南京市科技局要每季度举办一次科技成果路演活动。江北新区要建设区块链产业园。
+"""
+
+
+def _city(slug: str) -> City:
+    return db.session.scalar(select(City).where(City.slug == slug))
+
+
+def _department(city: str, slug: str) -> Department:
+    return db.session.scalar(
+        select(Department).join(City).where(City.slug == city, Department.slug == slug)
+    )
+
+
+@pytest.mark.parametrize(
+    ("city", "phrase", "department"),
+    [
+        ("nanjing", "市发改委", ("nanjing", "drc")),
+        ("nanjing", "市工信局", ("nanjing", "miit")),
+        ("nanjing", "市经信局", ("nanjing", "miit")),  # a short name of either common name
+        ("nanjing", "南京市科技局", ("nanjing", "stb")),
+        ("nanjing", "市大数据局", ("nanjing", "bigdata")),
+        ("nanjing", "Municipal Development and Reform Commission", ("nanjing", "drc")),
+        ("nanjing", "Municipal Science and Technology Bureau", ("nanjing", "stb")),
+        ("nanjing", "Municipal Bureau of Industry and Information Technology", ("nanjing", "miit")),
+        ("jiaxing", "市经信局", ("jiaxing", "eitb")),
+        ("jiaxing", "海宁市", ("haining", "government")),  # a sub-unit named alone
+        ("jiaxing", "Haining City", ("haining", "government")),
+        ("nanjing", "江北新区", None),  # no such department
+        ("nanjing", "各地各部门", None),
+        ("nanjing", "Municipal Bureau", None),  # says nothing that tells departments apart
+        ("nanjing", "", None),
+    ],
+)
+def test_an_owner_phrase_is_matched_to_a_department_or_to_none(seeded, city, phrase, department):
+    found = suggested_department(_city(city), phrase)
+    expected = _department(*department) if department else None
+    assert found == expected
+
+
+def _post(client, text, city="nanjing", speaker="书记"):
+    return client.post(
+        "/speeches/new",
+        data={"city": city, "speaker": speaker, "delivered_on": "2026-03-03", "text": text},
+        content_type="multipart/form-data",
+    )
+
+
+def test_the_review_page_shows_each_suggested_owner_and_due_date_with_their_words(client, login_as):
+    login_as("supervisor")
+    client.post("/locale/zh_Hans")
+    assert _post(client, CHINESE).status_code == 302
+    speech = db.session.scalar(select(Speech).where(Speech.speaker == "书记"))
+    by_text = {d.source_text: d for d in speech.directives}
+    assert {d: (v.owner_hint, v.suggested_department and v.suggested_department.slug)
+            for d, v in by_text.items()} == {
+        "加快推进5G基站建设": ("市工信局", "miit"),
+        "年底前完成新建基站1200个": ("市工信局", "miit"),
+        "编制数字经济发展规划": ("市发改委", "drc"),
+        "每季度举办一次科技成果路演活动": ("南京市科技局", "stb"),
+        "建设区块链产业园": ("江北新区", None),
+    }  # fmt: skip
+    assert by_text["年底前完成新建基站1200个"].suggested_due_on == date(2026, 12, 31)
+    page = client.get(f"/speeches/{speech.id}/review").get_data(as_text=True)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "建议责任单位 工业和信息化局 （依据原文“市工信局”）" in text
+    assert "建议截止日期 2026年12月31日 （依据原文“年底前”）" in text
+    assert "建议截止日期 每季度 （依据原文“每季度”）" in text
+    assert "本市没有对应的部门 （依据原文“江北新区”）" in text
+    # Nothing was assigned: the suggestions wait for the reviewer.
+    assert (
+        db.session.scalar(
+            select(func.count(ActionItem.id))
+            .join(ActionItem.directive)
+            .where(ActionItem.directive.has(speech_id=speech.id))
+        )
+        == 0
+    )
+
+
+def test_the_assign_page_fills_in_a_suggestion_for_the_reviewer_to_confirm(client, login_as):
+    login_as("supervisor")
+    _post(client, CHINESE)
+    speech = db.session.scalar(select(Speech).where(Speech.speaker == "书记"))
+    client.post(f"/speeches/{speech.id}/accept-all")
+    miit = _department("nanjing", "miit")
+    page = client.get(f"/speeches/{speech.id}/assign").get_data(as_text=True)
+    link = f"/speeches/{speech.id}/assign?suggested={miit.id}"
+    assert link in page and "2 directives for Industry and Information Technology Bureau" in page
+    filled = client.get(link).get_data(as_text=True)
+    assert re.search(
+        rf'<option selected value="{miit.id}">|<option value="{miit.id}" selected', filled
+    )
+    checked = set(re.findall(r'name="directives" value="(\d+)" checked', filled))
+    assert checked == {str(d.id) for d in speech.directives if d.suggested_department_id == miit.id}
+    # An unknown or foreign suggestion fills in nothing.
+    for bad in ("999999999999999999999", "abc", str(_department("jiaxing", "drc").id)):
+        page = client.get(f"/speeches/{speech.id}/assign?suggested={bad}")
+        assert page.status_code == 200
+        assert (
+            "checked"
+            not in page.get_data(as_text=True).split("<fieldset")[1].split("</fieldset>")[0]
+        )
+
+
+def test_moving_a_draft_to_another_city_suggests_that_citys_departments(client, login_as):
+    login_as("other_supervisor")
+    _post(
+        client, "要求：市发改委要牵头编制规划。海宁市要建设产业园。", city="jiaxing", speaker="沈"
+    )
+    speech = db.session.scalar(select(Speech).where(Speech.speaker == "沈"))
+    first, second = sorted(speech.directives, key=lambda d: d.start_offset)
+    assert first.suggested_department == _department("jiaxing", "drc")
+    assert second.suggested_department == _department("haining", "government")
+    response = client.post(f"/speeches/{speech.id}/city", data={"city": "haining"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    first, second = sorted(
+        db.session.get(Speech, speech.id).directives, key=lambda d: d.start_offset
+    )
+    assert first.suggested_department is None  # Haining has no 发改委 in the demo
+    assert second.owner_hint == "海宁市"

@@ -54,9 +54,9 @@ def test_a_day_of_the_supervision_office_in_chinese(live_server, browser, smtp_s
     supervisor.get_by_label("讲话日期").fill("2026-03-05")
     supervisor.get_by_label("讲话全文").fill(CHINESE)
     supervisor.get_by_role("button", name="识别指示").click()
-    expect(supervisor.get_by_text("已提出12条指示")).to_be_visible()
+    expect(supervisor.get_by_text("已提出13条指示")).to_be_visible()
     supervisor.get_by_role("button", name="全部采纳待审核指示").click()
-    expect(supervisor.get_by_text("已采纳12条指示。")).to_be_visible()
+    expect(supervisor.get_by_text("已采纳13条指示。")).to_be_visible()
 
     # 交办: three directives to Haining's government (Yao Ming), two to Jiaxing's bureau.
     supervisor.get_by_role("link", name="下一步：交办已采纳的指示").click()

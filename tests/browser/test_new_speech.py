@@ -137,7 +137,7 @@ def test_a_chinese_supervisor_moves_a_draft_and_discards_it(live_server, page, s
     page.get_by_label("讲话日期").fill("2026-03-05")
     page.get_by_label("讲话全文").fill(CHINESE)
     page.get_by_role("button", name="识别指示").click()
-    expect(page.get_by_text("已提出12条指示")).to_be_visible()
+    expect(page.get_by_text("已提出13条指示")).to_be_visible()
 
     moving = page.locator("form.draft-city")
     moving.get_by_label("城市").select_option(label="嘉兴市")

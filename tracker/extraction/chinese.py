@@ -27,13 +27,14 @@ _ADVERBS = re.compile(
     r"(进一步|全面|不断|持续|切实|认真|加大力度|大力|积极|主动|及时|坚决|严格|扎实|全力|着力"
     r"|加快|重点|率先|统筹|尽快|抓紧|立即|逐步|有序|稳步|深入|也|还|都|继续|再|同步|稳妥|依法|从严"
     r"|精准|分类|分别|至少|亲自|足额|逐一|按时|按期|如期|广泛|常态化|系统|一律|全部|集中|共同"
-    r"|联合|定期|专项|迅速|优先|加紧|务实|实质性)+"
+    r"|联合|定期|专项|迅速|优先|加紧|务实|实质性|逐项|逐条|逐户|依规依纪|依规|依纪|严肃|及早|正式)+"
 )
 TIME_PHRASE = re.compile(
     r"(到|在|于)?((今年|明年|全年|20\d\d年)(年底|底)?(前|之前)?|年底前|年底之前|年内|年底"
     r"|第?[一二三四1-4]季度末?(前|之前)?|上半年|下半年"
     r"|[零一二两三四五六七八九十\d]{1,3}(年|个月|周|天|日)(内|之内)"
     r"|每(天|日|周|月|季度|半年|年)(\d{1,2}[日时])?(前|之前)?|汛前|汛期前|主汛期前|春节前|开学前"
+    r"|\d{1,2}月\d{1,2}日(\d{1,2}时)?起|[\u4e00-\u9fff]{1,5}后\d{1,3}(小时|天|日|个工作日)内"
     r"|(20\d\d年)?(\d{1,2}|[一二三四五六七八九十]{1,2})月(底|末|\d{1,2}日)(前|之前)?"
     r"|提前[\d一二三四五六七八九十]{1,2}个?工作日)"
 )
@@ -57,7 +58,10 @@ _OWNER_LINE = re.compile(
 _TIME_LINE = re.compile(r"(办理时限|完成时限|时间节点|完成时间|办结时限)[：:]")
 _OWNER_BRACKET = re.compile("牵头|负责|配合|责任单位|责任部门")
 _SPEECH = re.compile(r"(指出|强调|要求|表示|提出)[，：:]?")
-_REPORTING = re.compile(r"^据.{0,30}?(报道|消息)|召开|举行|出席|主持|参加|调研|会见|座谈")
+# The occasion: the report's source, the meeting's date, who attended, chaired or visited.
+_REPORTING = re.compile(
+    r"^据.{0,30}?(报道|消息)|^\d{1,2}月\d{1,2}日[，,]|召开了|举行了|出席|主持|会议由|会见|调研|座谈"
+)
 _PREAMBLE = re.compile(
     r"^(为|根据|按照).{2,}(制定|印发|提出|现将|特).{0,12}(方案|意见|通知|办法|如下|要点)"
     r"|(通知|意见|安排)如下|^现将|^现就|制定本(方案|意见|办法)"
@@ -65,17 +69,22 @@ _PREAMBLE = re.compile(
 # A heading that names a section, not a task: 一、督办事项 / （三）保障措施.
 _SECTION = re.compile(r"[\u4e00-\u9fff]{2,10}(事项|要求|措施|目标|任务|原则|思路|机制|保障|意见)")
 _STATE = re.compile(
-    r"依然|仍然|不容乐观|仍有|仍存在|尚未|较为突出|可能性|形势[^，；]{0,4}(严峻|复杂)"
+    r"依然|仍然|不容乐观|仍有|仍存在|尚未|较为突出|可能性|形势[^，；]{0,4}(严峻|复杂)|压力较大|较为单一"
+    r"|结构单一|带病运行|短板明显|明显不足|较为薄弱|相对滞后"
 )
 _OUTCOME = re.compile(r"(走在|位居|跻身|位于|保持)[^，；]{0,8}(前列|前茅|领先)|领跑")
 _BETTER = re.compile(r"[^，；]{2,12}(明显|显著|持续|进一步|不断)(增强|提升|改善|提高|好转)")
+_THING_FIRST = re.compile(
+    r"[\u4e00-\u9fff]{1,8}(结果|成果|情况|名单|清单|信息|数据|资金)(在|由|于|向|按|将|要)"
+)
 _YEAR_PAST = re.compile(r"20\d\d年[，,]")
 _COPULA = re.compile(r"[^，；]{1,10}?是[^，；]")
 # Things a task is done to: when one is the subject (考核机制要健全), the whole clause is the span.
 _THINGS = re.compile(
     r".*(制度|机制|体系|清单|标准|规划|方案|政策|措施|任务|项目|资金|责任|目标|设施|工程|率|面积"
     r"|产量|规模|数量|总数|强度|比重|占比|水平|能力|环境|质量|名单|台账|信息|情况|结果|指标|投入"
-    r"|检查|储备|频次|问题|隐患|风险|工作机制|平台|系统|网络|服务|流程|时限|档案|资料)$"
+    r"|检查|储备|频次|问题|隐患|风险|工作机制|平台|系统|网络|服务|流程|时限|档案|资料|办法|细则|规定"
+    r"|结果|成果|清单|方案)$"
 )
 _AGENTS = re.compile(
     r"([\u4e00-\u9fff（）]{0,12}(街道|社区|企业|学校|医院|乡镇|村|部门|单位|高校|机构|园区|平台"
@@ -83,6 +92,7 @@ _AGENTS = re.compile(
 )
 _PAST = re.compile(
     r"了|已经|已|以来|过去|去年|先后|取得[^，。；]{0,8}(成效|成绩|进展|成果)|获评|荣获|暴露出|出现"
+    r"|近年来|多年来|一年来|初见成效|成效初步显现|成效明显"
 )
 _TARGET = re.compile(
     r"(力争|确保)?(全年|累计|新增)?(完成|实现|达到|覆盖|超过|增长|提高到|降低到|控制在)"
@@ -170,7 +180,7 @@ def sentence_clauses(text: str, start: int, end: int) -> list[Clause]:
         return []
     if _PAST.search(sentence) and not _has_modal(sentence):
         return []
-    if _YEAR_PAST.match(sentence) and not _has_modal(sentence):
+    if (_YEAR_PAST.match(sentence) or _STATE.search(sentence)) and not _has_modal(sentence):
         return []  # 2024年，全市…累计巡河12.6万人次: what a year brought
     found: list[Clause] = []
     brackets: list[tuple[int, tuple[int, int] | None]] = []
@@ -281,7 +291,8 @@ def _states_target(text: str, start: int, end: int, before: Clause) -> bool:
     if result and _QUANTITY.search(text, result.end(), end):
         return True
     done = re.compile(
-        r"(力争|确保)?(全部|全面|基本|如期)?(完成|建成|实现|达到|下达|办结|到位|投用|交付|印发)"
+        r"(力争|确保)?(全部|全面|基本|如期)?(完成|建成|实现|达到|下达|办结|到位|投用|交付|印发|上线"
+        r"|具备|启用|投运)"
     ).match(text, pos, end)
     if done and end - done.end() <= 2:
         return True
@@ -299,7 +310,7 @@ def _states_target(text: str, start: int, end: int, before: Clause) -> bool:
         return True  # 开发见习岗位，每年募集就业见习岗位3000个以上
     if re.compile(r"[^，；]{0,4}(到位|完成|建成|办结|投用)$").fullmatch(text, pos, end):
         return True
-    if done and done.group(3) in ("实现", "达到"):
+    if done and done.group(3) in ("实现", "达到", "具备"):
         return True  # 建设…平台，年底前实现…接入全覆盖: the outcome of the same work
     aim = re.compile(r"(力争|确保)[^，；]{0,12}?(达到|突破|超过|增长|提高到|降低到|控制在)").match(
         text, pos, end
@@ -400,7 +411,8 @@ def _clause(text: str, start: int, end: int, *, after_task: bool) -> Clause | No
     if subject is not None:
         return Clause(subject, end, head, _owner(text, pos, subject), subject=True)
     if _opens_task(text, pos, end):
-        return Clause(pos, end, head, None)
+        thing = _THING_FIRST.match(text, pos, end)  # 暗访结果在全市通报: its own subject
+        return Clause(pos, end, head, None, subject=bool(thing))
     return None
 
 
@@ -412,8 +424,6 @@ def _modal(text: str, pos: int, end: int) -> tuple[int, int] | None:
         at, modal = found.start(), found.group(0)
         if text.count("“", pos, at) > text.count("”", pos, at) or not _is_modal(text, at, modal):
             continue
-        if modal == "将" and at == pos:
-            return None  # 将…纳入…: 将 opens the predicate
         if (
             at == pos
             or _subject_like(text, pos, at)
@@ -540,6 +550,7 @@ def _verb_soon(text: str, pos: int, end: int) -> bool:
 def _opens_task(text: str, pos: int, end: int) -> bool:
     """A part without a modal is a task when it starts with a verb (after a time phrase and
     adverbs), or with a preposition (在, 对, 向, 将 …) and a verb soon after."""
+    first = pos
     pos = _skip_time(text, pos, end)
     adverbs = _ADVERBS.match(text, pos, end)
     if adverbs and (
@@ -547,8 +558,8 @@ def _opens_task(text: str, pos: int, end: int) -> bool:
     ):
         pos = adverbs.end()
     size = verb_at(text, pos)
-    if size:
-        return end - pos > size
+    if size:  # a verb with an object, or after a time or an adverb (11月15日起正式供热)
+        return end - pos > size or pos > first
     if text[pos : pos + 1] and text[pos] in _PREPOSITIONS:
         if text[pos] == "在" and end - pos >= 8 and not _STATE.search(text, pos, end):
             return True  # 在城区32处易涝点位预置移动泵车: a place, then the work done there
@@ -562,6 +573,9 @@ _PREP = tuple(_PREPOSITIONS)
 def _skip_time(text: str, pos: int, end: int) -> int:
     time = TIME_PHRASE.match(text, pos, end)
     if time:
+        again = TIME_PHRASE.match(text, time.end(), end)  # 在每年一季度末前…
+        if again and again.end() > time.end():
+            time = again
         after = time.end() + (text[time.end() : time.end() + 1] == "，")
         nxt = text[after : after + 1]
         if (

@@ -47,7 +47,10 @@ VERBS = frozenset(
     verify check screen monitor track trace record report submit file provide offer grant give
     allocate fund finance invest subsidize reimburse pay raise lower reduce cut shorten speed
     simplify streamline merge integrate combine coordinate cooperate partner sign conclude
-    attach""".split()
+    attach order divide return impose levy collect deduct withhold freeze suspend blacklist
+    post accept settle pay clear recover repay compensate arrange dispatch train educate
+    persuade patrol guard watch control extinguish put ensure verify name notify circulate
+    interview summon warn criticize commend praise award recognize enlist establish""".split()
 )
 ADVERBS = frozenset(
     """further vigorously actively continuously constantly also firmly earnestly effectively
@@ -116,7 +119,9 @@ _ACTORS = re.compile(
     r"|governments|committees|leaders|officials|cadres|chiefs|teams|staff|principals|people"
     r"|residents|everyone|members|authorities|agencies|offices|bureaus|institutions|operators"
     r"|owners|employers|platforms|organizations|organisations|associations|providers|doctors"
-    r"|physicians|teachers|police|inspectors|we|you)\b",
+    r"|physicians|teachers|police|inspectors|we|you|contractors|developers|builders|suppliers"
+    r"|producers|farmers|households|students|parents|drivers|workers|sellers|merchants|landlords"
+    r"|managers|users|applicants|holders|those|persons|heads|chiefs|secretaries|mayors)\b",
     re.I,
 )
 _CONNECTIVE = re.compile(
@@ -129,9 +134,17 @@ _CALLED_ON = re.compile(
     r"\b(?:called|calls|urged|urges|asked|asks|required|requires)\s+(?:on\s+|upon\s+)?"
     r"(?P<who>(?:the\s+)?[A-Z][^,;]{2,80}?)\s+to\s+"
 )
+_THAT_PASSIVE = re.compile(
+    r"(?:that\s+)?[\w“”\"'’ -]{2,90}?\s+be\s+(?:(?:\w+ly|further|also|all)\s+)*(?:\w+ed|built|made"
+    r"|set|kept|given|taken|drawn|held|done|laid|shut|cut|put|brought|paid|sent|run)\b",
+    re.I,
+)
+_THAT = re.compile(r"that\s+", re.I)
+_CONDITION = re.compile(r"(?:where|if|when|once|in\s+case)\b", re.I)
 _EFFORTS = re.compile(r"(?:make\s+)?efforts\s+to\s+", re.I)
 _CALLED_FOR_GERUND = re.compile(r"\bcall(?:ed|s)?\s+for\s+(?=\w+ing\b)", re.I)
 _SPEECH = re.compile(
+    r"(?<!\bbe\s)(?<!been\s)(?<!\bis\s)(?<!are\s)(?<!was\s)(?<!were\s)"
     r"\b(?:said|pointed\s+out|stressed|emphasi[sz]ed|noted|required|demanded|added"
     r"|made\s+it\s+clear|underlined|underscored)(?:\s+that)?\b[,:]?\s*",
     re.I,
@@ -165,7 +178,9 @@ _OWNER_BRACKET = re.compile(
     r"\s*:\s*|led\s+by\s+)",
     re.I,
 )
-_AGENT = re.compile(r"\bby\s+(?:the\s+)?(?=(?:municipal|provincial|county|city|district)\b)", re.I)
+_AGENT = re.compile(
+    r"\bby\s+(?:the\s+)?(?=(?:municipal|provincial|county|city|district)\b|[A-Z])", re.I
+)
 _NEW_ACT = re.compile(
     r"(?:and\s+)?(?:urged|called|stressed|pointed|demanded|asked|required|said|noted|added)\b",
     re.I,
@@ -273,6 +288,7 @@ def sentence_clauses(text: str, start: int, end: int) -> list[Clause]:
             and pending is None
             and not found
             and not _TIME_LEAD.match(text, part_start, part_end)
+            and not _CONDITION.match(text, part_start, part_end)
         ):
             pending = part_start
         elif clause is not None or found:
@@ -333,6 +349,9 @@ def _clause(text: str, start: int, end: int, *, after_task: bool) -> Clause | No
     gerund = _CALLED_FOR_GERUND.search(text, pos, end)
     if gerund:
         return Clause(gerund.end(), end, head, None, subject=True)
+    passive = _THAT_PASSIVE.match(text, pos, end) if speech or after_task else None
+    if passive:  # "required that complaints be accepted on the day they are received"
+        return Clause(_past(_THAT, text, pos, end), end, head, None, subject=True)
     efforts = _EFFORTS.match(text, pos, end)
     if efforts and _starts_with_verb(text, efforts.end(), end):  # "Efforts to train …"
         return Clause(efforts.end(), end, head, None)
@@ -358,6 +377,17 @@ def _clause(text: str, start: int, end: int, *, after_task: bool) -> Clause | No
                 owner = _unit_at(text, led.end(), end)
             return Clause(subject_start if subject else pos, end, head, owner, subject=True)
         head_noun = re.split(r"\s+(?:of|in|for)\s+", subject, maxsplit=1)[0]
+        future = modal.group(0).lower().startswith("will")
+        if (
+            future
+            and subject
+            and not _TARGET.match(text, after, end)
+            and not _owner(text, subject_start, subject_end)
+            and not _GENERIC_SUBJECT.fullmatch(subject)
+            and not _ACTORS.search(head_noun)
+            and not re.match(r"(?:each|every|all)\b", subject, re.I)
+        ):
+            return None  # "The autumn harvest will begin in early October": what will happen
         if (
             subject
             and not _owner(text, subject_start, subject_end)

@@ -21,6 +21,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     for match in _BOUNDARY.finditer(text):
         if match.group(0) == "\n" and text[start : match.start()].rstrip()[-1:] in _GOES_ON:
             continue  # a line broken after a comma (a hard-wrapped paragraph) goes on
+        if text[max(0, match.start() - 4) : match.start() + 1].lower() in (" a.m.", " p.m."):
+            continue  # "by 5 p.m. every day" goes on
         spans.append(trim(text, start, match.end()))
         start = match.end()
     spans.append(trim(text, start, len(text)))

@@ -75,7 +75,7 @@ _ENGLISH = [
     (
         r"\bwithin\s+(?:\d{1,3}|"
         + "|".join(_NUMBERS)
-        + r")\s+(?:minutes|hours)(?:\s+of\s+\w+(?:\s+\w+)?)?",
+        + r")\s+(?:minutes?|hours?)(?:\s+of\s+\w+(?:\s+\w+)?)?",
         "phrase",
     ),
     (
@@ -84,13 +84,34 @@ _ENGLISH = [
         "phrase",
     ),
     (rf"(?:\bon\s+)?\b{_DAY}\s+{_MONTH}{_YEAR}\b", "date"),
+    (r"\bin\s+the\s+(?P<q>first|second|third|fourth)\s+quarter\b", "quarter"),
+    (
+        r"\b(?:before\s+the\s+start\s+of\s+)?(?:each|every)\s+(?:school\s+)?(?:semester|term)\b",
+        "half_cadence",
+    ),
+    (
+        r"\bby\s+\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.)\s+(?:every|each)\s+(?P<period>day)\b",
+        "cadence",
+    ),
+    (
+        r"\b(?:on\s+the\s+same\s+day|within\s+the\s+same\s+day|before\s+the\s+spring\s+festival"
+        r"(?:\s+holiday)?|until\s+the\s+spring\s+festival)\b",
+        "phrase",
+    ),
 ]
 _ZH_DIGITS = "零一二两三四五六七八九十"
 _ZN = rf"[{_ZH_DIGITS}\d]{{1,3}}"
 # Chinese: 年底前 / 年内, 一季度末前, 三年内, 2025年底前, 6月底前, 11月30日前, 每月25日前 ...
 _CHINESE = [
+    (
+        r"每(?P<period>年)(?:第?[一二三四1-4]季度末?|\d{1,2}月(?:底|末|\d{1,2}日)?)(?:前|之前)",
+        "cadence",
+    ),
     (rf"每(?P<period>天|日|周|月|季度|半年|年)(?:{_ZN}[日时])?(?:前|之前)?", "cadence"),
     (r"(?:主?汛期?|春节|开学|国庆)前", "phrase"),
+    (rf"(?P<month>{_ZN})月(?P<day>{_ZN})日(?:\d{{1,2}}时)?起", "date"),
+    (r"[^在于\W\d_][\u4e00-\u9fff]{0,4}后\d{1,3}(?:小时|天|日|个工作日)内", "phrase"),
+    (r"\d{1,3}小时内", "phrase"),
     (rf"(?P<year>20\d\d)年(?P<month>{_ZN})月(?P<day>{_ZN})日(?:前|之前|以前)", "date"),
     (rf"(?P<month>{_ZN})月(?P<day>{_ZN})日(?:前|之前|以前)", "date"),
     (rf"(?:(?P<year>20\d\d)年)?(?P<month>{_ZN})月(?:底|末)(?:前|之前|以前)?", "month_end"),
@@ -170,12 +191,13 @@ def _any(patterns, flags=""):
 
 
 _ANY_ENGLISH = _any(_ENGLISH, "i")
-_CHINESE_MARKS = re.compile("[年月季周天日前]")
+_CHINESE_MARKS = re.compile("[年月季周天日前内起]")
 # The words an English time phrase starts with: only where one stands is _ANY_ENGLISH tried.
 _MONTHS_ANY = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + ")"
 _ENGLISH_WORDS = re.compile(
     r"\b(?:by|before|no\s+later|prior|at\s+least|once|every|each|daily|weekly|monthly|quarterly"
-    r"|annually|yearly|semi|twice|within|(?:in|during)\s+(?:early|mid|late|the\s+(?:first|second)"
+    r"|annually|yearly|semi|twice|within|until|on\s+the\s+same|(?:in|during)\s+(?:early|mid|late"
+    r"|the\s+(?:first|second|third|fourth)"
     rf"|{_MONTHS_ANY})|from\s+\w+\s+to|this\s+year|on\s+\d|\d{{1,2}}\s+{_MONTHS_ANY})",
     re.I,
 )

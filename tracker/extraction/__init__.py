@@ -68,12 +68,13 @@ class ProposedDirective:
 def language_of(text: str) -> str:
     """ "zh" when most letters are CJK ideographs, else "en"."""
     sample = text[:4000]  # enough to tell; a long text is not counted letter by letter
-    letters = len(_LETTERS.findall(sample))
+    # An ideograph is about a word: a notice with a bracket of English is still Chinese.
+    words = len(_LATIN_WORDS.findall(sample))
     cjk = len(_IDEOGRAPHS.findall(sample))
-    return "zh" if letters and cjk * 2 > letters else "en"
+    return "zh" if cjk > words else "en"
 
 
-_LETTERS = re.compile(r"[^\W\d_]")
+_LATIN_WORDS = re.compile(r"[A-Za-z]+")
 _IDEOGRAPHS = re.compile("[\u4e00-\u9fff]")
 
 

@@ -35,6 +35,7 @@ TIME_PHRASE = re.compile(
     r"|[零一二两三四五六七八九十\d]{1,3}(年|个月|周|天|日)(内|之内)"
     r"|每(天|日|周|月|季度|半年|年)(\d{1,2}[日时])?(前|之前)?|汛前|汛期前|主汛期前|春节前|开学前"
     r"|\d{1,2}月\d{1,2}日(\d{1,2}时)?起|[\u4e00-\u9fff]{1,5}后\d{1,3}(小时|天|日|个工作日)内"
+    r"|明年底(前|之前)?|今年底(前|之前)?|下个?月(底|末)(前|之前)?|(20\d\d年)?\d{1,2}月(前|之前)"
     r"|(20\d\d年)?(\d{1,2}|[一二三四五六七八九十]{1,2})月(底|末|\d{1,2}日)(前|之前)?"
     r"|提前[\d一二三四五六七八九十]{1,2}个?工作日)"
 )
@@ -51,10 +52,13 @@ _TIME_SUBJECT = re.compile(r"(今年|明年|年内|下一步|当前|近期|今�
 _UNIT_TAIL = re.compile(
     r"[\u4e00-\u9fff]{1,3}?(室|局|办|委|厅|中心|站|所)(?![\u4e00-\u9fff]{0,1}(的|和))"
 )
+_LEADS_AFTER = re.compile(r"(?P<unit>[^，。；：、]{2,24}?)(牵头负责|牵头|负责)")
 _BY_UNIT = re.compile(r"由(?P<unit>[^，。；：、]{2,24}?)(负责|牵头)，?")
 _OWNER_LINE = re.compile(
     r"[（(]?(牵头单位|责任单位|责任部门|牵头部门|主办单位|承办单位|主责单位)[：:]"
 )
+# A line naming only the units that help: no owner, and no task.
+_HELPER_LINE = re.compile(r"[（(]?(配合单位|协办单位|协助单位|参与单位)[：:]")
 _TIME_LINE = re.compile(r"(办理时限|完成时限|时间节点|完成时间|办结时限)[：:]")
 _OWNER_BRACKET = re.compile("牵头|负责|配合|责任单位|责任部门")
 _SPEECH = re.compile(r"(指出|强调|要求|表示|提出)[，：:]?")
@@ -138,6 +142,8 @@ def owner_line(text: str, start: int, end: int) -> tuple[int, int] | None | bool
     line = _OWNER_LINE.match(text, start, end)
     if line is not None:
         return _first_unit(text, line.end(), end)
+    if _HELPER_LINE.match(text, start, end):
+        return None
     start, end = _strip(text, start, end)
     bracketed = text[start : start + 1] in "（(" and text[end - 1 : end] in "）)"
     if bracketed and _OWNER_BRACKET.search(text, start, end):  # （市科技局牵头，市财政局配合）
@@ -207,6 +213,12 @@ def sentence_clauses(text: str, start: int, end: int) -> list[Clause]:
         if by:  # 由区人社局牵头，一季度末前出台…: the owner of the tasks that follow
             leading = by.span("unit")
             continue
+        leads = _LEADS_AFTER.fullmatch(text, part_start, part_end)
+        if found and leads and _owner(text, *leads.span("unit")):
+            # 建设人才公寓，市人才办牵头负责: the owner of the tasks before, not a task
+            unit = _owner(text, *leads.span("unit"))
+            found = [c if c.owner else replace(c, owner=unit) for c in found]
+            continue
         pieces = _listed(text, part_start, part_end, after_task=bool(found))
         if pieces and leading:
             pieces = [replace(p, owner=p.owner or leading, subject=True) for p in pieces]
@@ -249,25 +261,30 @@ def _parts(text, start, end, brackets) -> list[tuple[int, int]]:
 
 
 def _named_in_bracket(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """The first unit a bracket names: （市科技局牵头，…）, （市科技局、市发改委按职责分工负责）."""
+    """The unit a bracket names as the lead: （市财政局配合，市发改委牵头） → 市发改委; else its
+    first unit: （市科技局、市发改委按职责分工负责） → 市科技局."""
     line = _OWNER_LINE.match(text, start, end)
     if line:
         return _first_unit(text, line.end(), end)
-    unit = _first_unit(text, start, end)
-    if unit is None:
-        return None
-    first, last = unit
-    duty = re.compile(r"(按职责分工)?(牵头|负责|配合)$").search(text, first, last)
-    return (first, duty.start()) if duty and duty.start() > first else unit
+    return _first_unit(text, start, end)
 
 
 def _first_unit(text: str, start: int, end: int) -> tuple[int, int] | None:
-    while start < end and text[start] in " 　":
-        start += 1
-    stop = start
-    while stop < end and text[stop] not in "、，；。,;（(）)":
-        stop += 1
-    return (start, stop) if stop > start else None
+    """The lead unit of a list of units (the one marked 牵头, else the first), without its
+    role; None when it is too long to be one unit's name."""
+    units = [(start + m.start(), start + m.end()) for m in _UNIT_IN_LIST.finditer(text[start:end])]
+    if not units:
+        return None
+    first, last = next((u for u in units if "牵头" in text[u[0] : u[1]]), units[0])
+    role = _ROLE.search(text, first, last)
+    if role and role.start() > first:
+        last = role.start()
+    return (first, last) if 0 < last - first <= MAX_UNIT else None
+
+
+MAX_UNIT = 40  # a unit's name is shorter; anything longer is not one
+_UNIT_IN_LIST = re.compile(r"[^、，；。,;（(）)\s　]+(?:[（(]牵头[）)])?")
+_ROLE = re.compile(r"[（(]?(按职责分工)?(牵头负责|牵头|负责|配合|协办|参与)[）)]?$")
 
 
 def _bracket_owner(clause: Clause, brackets) -> Clause:
@@ -436,6 +453,7 @@ def _modal(text: str, pos: int, end: int) -> tuple[int, int] | None:
     return None
 
 
+_DISPOSAL = re.compile(r"纳入|列入|作为|挂钩|转化为|分解到|落实到|报送|移交|交由|抄送")
 _MODAL_WORD = re.compile("|".join(MODALS))
 
 
@@ -495,8 +513,10 @@ def _subject_like(text: str, start: int, at: int) -> bool:
 def _is_modal(text: str, at: int, modal: str) -> bool:
     if at > 0 and text[at - 1] in _NOT_MODAL_BEFORE.get(modal, ""):
         return False
-    if modal == "将":  # we will (我们将建设), not 将 as 把 (将…报送…)
+    if modal == "将":  # we will (我们将建设), not 将 as 把 (将…纳入…, 将…报送…)
         after = at + 1
+        if _DISPOSAL.search(text, after, after + 30):
+            return False
         return bool(verb_at(text, after) or _ADVERBS.match(text, after, after + 4))
     following = text[at + len(modal) : at + len(modal) + 1]
     return not (following and following in _NOT_MODAL_AFTER.get(modal, ""))
@@ -527,13 +547,18 @@ def _owner(text: str, start: int, end: int) -> tuple[int, int] | None:
     start, end = trim(text, start, end)
     while end > start and text[end - 1] in "，也还都":
         end -= 1
+    time = TIME_PHRASE.match(text, start, end)
+    if time:  # 年底前市经信局要…
+        start = time.end()
     first = text.find("、", start, end)
     if first > start:
         end = first
     subject = text[start:end]
     if not subject or _plain_subject(subject) or _NOT_IN_SUBJECT.search(subject):
         return None
-    if subject.startswith(("各", "全", "有关", "相关")) or _ADVERBS.match(subject):
+    if subject.startswith(("各", "全", "有关", "相关", "每个", "每一", "所有")) or _ADVERBS.match(
+        subject
+    ):
         return None
     if re.search("以上|以下|各级|所有|有关", subject):
         return None

@@ -76,7 +76,8 @@ _PASSIVE = re.compile(
 )
 # A measured target: "the number of 5G base stations will reach 250,000".
 _TARGET = re.compile(
-    r"(?:reach|exceed|account\s+for|stay|remain|rise|increase|grow|fall|drop|top|surpass|have)\b",
+    r"(?:reach|exceed|account\s+for|stay|remain|rise|increase|grow|fall|drop|top|surpass|have"
+    r"|cover|total|achieve)\b",
     re.I,
 )
 # What follows a task without being one: its purpose or hoped-for outcome.
@@ -349,7 +350,8 @@ def _clause(text: str, start: int, end: int, *, after_task: bool) -> Clause | No
     gerund = _CALLED_FOR_GERUND.search(text, pos, end)
     if gerund:
         return Clause(gerund.end(), end, head, None, subject=True)
-    passive = _THAT_PASSIVE.match(text, pos, end) if speech or after_task else None
+    subjunctive = (speech or after_task) and not _MODAL.search(text, pos, end)
+    passive = _THAT_PASSIVE.match(text, pos, end) if subjunctive else None
     if passive:  # "required that complaints be accepted on the day they are received"
         return Clause(_past(_THAT, text, pos, end), end, head, None, subject=True)
     efforts = _EFFORTS.match(text, pos, end)

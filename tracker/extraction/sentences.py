@@ -19,14 +19,45 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        if match.group(0) == "\n" and text[start : match.start()].rstrip()[-1:] in _GOES_ON:
-            continue  # a line broken after a comma (a hard-wrapped paragraph) goes on
+        if match.group(0) == "\n" and _wrapped(text, start, match.start()):
+            continue  # a hard-wrapped paragraph goes on over its line break
         if text[max(0, match.start() - 4) : match.start() + 1].lower() in (" a.m.", " p.m."):
             continue  # "by 5 p.m. every day" goes on
         spans.append(trim(text, start, match.end()))
         start = match.end()
     spans.append(trim(text, start, len(text)))
     return [(s, e) for s, e in spans if _has_words(text[s:e])]
+
+
+def _wrapped(text: str, start: int, at: int) -> bool:
+    """Whether the line break at `at` only wraps a paragraph: the line before ends after a
+    comma, or is long and unfinished, and the next line starts no item, label or bracket."""
+    before = text[start:at].rstrip()
+    if not before:
+        return False
+    if before[-1] in _GOES_ON:
+        return True
+    line = before[before.rfind("\n") + 1 :]
+    chinese = re.search("[\u4e00-\u9fff]", line)
+    long_line = len(line) >= (15 if chinese else 40)
+    if not long_line or before[-1] in _FINISHED or _NEW_LINE.match(line.lstrip()):
+        return False  # short, finished, or a heading of its own
+    following = text[at + 1 : at + 40]
+    if not chinese and not following[:1].islower() and not following[:1].isdigit():
+        return False  # an English line goes on in lower case
+    return (
+        bool(following.strip())
+        and not following.startswith(("\n", " ", "\t", "　"))
+        and not (_NEW_LINE.match(following))
+    )
+
+
+_FINISHED = tuple("。！？；：.!?;:）)")
+# What starts a line of its own: a number, a heading's numeral, a label, a bracket.
+_NEW_LINE = re.compile(
+    r"[（(\[【]|\d{1,2}[.．、)]|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+"
+    r"|[IVX]{1,4}\.|[\u4e00-\u9fff]{2,6}[：:]|[A-Z][a-z]+(?:\s[a-z]+)?\s?:"
+)
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:

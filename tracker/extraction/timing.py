@@ -110,18 +110,27 @@ _CHINESE = [
     (rf"每(?P<period>天|日|周|月|季度|半年|年)(?:{_ZN}[日时])?(?:前|之前)?", "cadence"),
     (r"(?:主?汛期?|春节|开学|国庆)前", "phrase"),
     (rf"(?P<month>{_ZN})月(?P<day>{_ZN})日(?:\d{{1,2}}时)?起", "date"),
-    (r"[^在于\W\d_][\u4e00-\u9fff]{0,4}后\d{1,3}(?:小时|天|日|个工作日)内", "phrase"),
+    (
+        r"(?:(?![在于须要应并将])[\u4e00-\u9fff]){0,3}(?:接诉|接报|发现|收到|受理|结束|发生|接到"
+        r"|办结|到达|报告|下达)后\d{1,3}(?:小时|天|日|个工作日)内",
+        "phrase",
+    ),
     (r"\d{1,3}小时内", "phrase"),
     (rf"(?P<year>20\d\d)年(?P<month>{_ZN})月(?P<day>{_ZN})日(?:前|之前|以前)", "date"),
     (rf"(?P<month>{_ZN})月(?P<day>{_ZN})日(?:前|之前|以前)", "date"),
     (rf"(?:(?P<year>20\d\d)年)?(?P<month>{_ZN})月(?:底|末)(?:前|之前|以前)?", "month_end"),
+    (r"(?P<year>20[2-9]\d)年(?P<month>\d{1,2})月(?:前|之前|以前)", "month_before"),
+    (rf"(?P<month>{_ZN})月(?:前|之前|以前)", "month_before"),
+    (r"(?P<next>明年)底(?:前|之前)?|今年底(?:前|之前)?", "year_end"),
+    (r"下个?月(?:底|末)(?:前|之前)?", "next_month_end"),
+    (r"(?:今年)?第?(?P<q>[一二三四1-4])季度(?:末|内)(?:前|之前)?", "quarter"),
     (r"(?P<year>20[2-9]\d)年底?(?:前|之前|以前)", "year"),
     (r"到(?P<year>20[2-9]\d)年底?", "year"),
     (r"(?P<next>明年)?(?:今年)?(?:年底前|年内|年底之前|年底)", "year_end"),
     (r"第?(?P<q>[一二三四1-4])季度末?(?:前|之前)", "quarter"),
     (rf"(?P<n>{_ZN})(?P<unit>年|个月|周|天|个工作日)(?:内|之内)", "within"),
     (rf"提前(?P<n>{_ZN})(?P<unit>个工作日|天)", "phrase"),
-    (r"(?P<half>上|下)半年", "half"),
+    (r"(?:今年)?(?P<half>上|下)半年", "half"),
     (r"今年|全年", "this_year"),
 ]
 _PATTERNS = [(re.compile(p, re.I), kind) for p, kind in _ENGLISH] + [
@@ -154,11 +163,26 @@ class TimeLimit:
     cadence: str | None = None  # "monthly", ... for recurring duties; None for a deadline
     _rule: tuple = ()
 
-    def due_on(self, spoken_on: date) -> date | None:
-        """The deadline this phrase suggests for a speech given on `spoken_on`."""
+    def due_on(self, spoken_on: date, is_workday=None) -> date | None:
+        """The deadline this phrase suggests for a speech given on `spoken_on`; working days
+        count by `is_workday(day)` (the office's calendar), else Monday to Friday."""
         if not self._rule:
             return None
         kind, value = self._rule
+        if kind == "workdays":
+            workday = is_workday or (lambda day: day.weekday() < 5)
+            day, left = spoken_on, value
+            while left > 0:
+                day += timedelta(days=1)
+                left -= workday(day)
+            return day
+        if kind == "next_month_end":
+            following = add_months(spoken_on.replace(day=1), 1)
+            return following.replace(day=_days_in(following.year, following.month))
+        if kind == "month_before":  # 10月前: by the end of September
+            year, month = value
+            end = lambda y: date(y, month, 1) - timedelta(days=1)  # noqa: E731
+            return end(year) if year else _next(spoken_on, end)
         if kind == "months":
             return add_months(spoken_on, value)
         if kind == "days":
@@ -271,7 +295,7 @@ def _limit(match: re.Match, kind: str) -> TimeLimit:
             "month": ("months", n), "个月": ("months", n),
             "week": ("days", 7 * n), "周": ("days", 7 * n),
             "day": ("days", n), "天": ("days", n),
-            "working day": ("days", n + 2 * (n // 5)), "个工作日": ("days", n + 2 * (n // 5)),
+            "working day": ("workdays", n), "个工作日": ("workdays", n),
         }[unit]  # fmt: skip
         return TimeLimit(**common, _rule=rule)
     if kind == "quarter":
@@ -284,6 +308,12 @@ def _limit(match: re.Match, kind: str) -> TimeLimit:
     if kind == "year":
         return TimeLimit(**common, _rule=("year", int(groups["year"])))
     year = int(groups["year"]) if "year" in groups else None
+    if kind == "next_month_end":
+        return TimeLimit(**common, _rule=("next_month_end", None))
+    if kind == "month_before":
+        month = _month(groups["month"])
+        date(year or 2000, month, 1)
+        return TimeLimit(**common, _rule=("month_before", (year, month)))
     if kind == "half":
         month = 6 if groups["half"].lower() in ("first", "上") else 12
         return TimeLimit(**common, _rule=("month_end", (year, month)))

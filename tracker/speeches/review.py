@@ -34,6 +34,7 @@ from ..models import (
 )
 from ..reminders.outbox import outbox_entry, plan_messages
 from ..validation import Invalid
+from ..workdays import is_workday
 from .owners import suggested_department
 
 TITLE_LENGTH = 300
@@ -188,7 +189,7 @@ def _copy_time_limit(directive: Directive, speech: Speech) -> None:
     limit = find_time_limit(speech.text, directive.start_offset, directive.end_offset)
     if limit:
         directive.time_limit = limit.phrase
-        directive.suggested_due_on = limit.due_on(speech.delivered_on)
+        directive.suggested_due_on = limit.due_on(speech.delivered_on, is_workday)
         directive.cadence = limit.cadence
 
 

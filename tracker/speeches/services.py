@@ -13,6 +13,7 @@ from .. import audit
 from ..extensions import db
 from ..extraction import extract_directives, language_of, split_headline
 from ..models import ActionItem, City, Directive, DirectiveState, Speech, User, utcnow
+from ..workdays import is_workday
 from .owners import suggested_department
 
 MAX_SPEECH_BYTES = 512 * 1024
@@ -124,7 +125,7 @@ def import_speech(
                 sentence_start=proposed.sentence_start,
                 sentence_end=proposed.sentence_end,
                 time_limit=limit.phrase if limit else None,
-                suggested_due_on=limit.due_on(delivered_on) if limit else None,
+                suggested_due_on=limit.due_on(delivered_on, is_workday) if limit else None,
                 cadence=limit.cadence if limit else None,
                 owner_hint=proposed.owner.phrase if proposed.owner else None,
                 suggested_department=suggested_department(

@@ -65,6 +65,19 @@ def test_listed_nouns_are_not_split():
         ("要十二个月内完成评估。", "十二个月内", date(2027, 3, 3), None),
         ("要2027年底前实现目标。", "2027年底前", date(2027, 12, 31), None),
         ("各地要每季度报送进展。", "每季度", None, "quarterly"),
+        ("要在明年底前培育10家企业。", "明年底前", date(2027, 12, 31), None),
+        ("今年上半年完成规划编制。", "今年上半年", date(2026, 6, 30), None),
+        ("要一季度内完成摸排。", "一季度内", date(2026, 3, 31), None),
+        ("各区下月底前报送方案。", "下月底前", date(2026, 4, 30), None),
+        ("要2026年10月前建成试点。", "2026年10月前", date(2026, 9, 30), None),
+        ("要6月底前完成普查。", "6月底前", date(2026, 6, 30), None),
+        ("请于11月30日前报送总结。", "11月30日前", date(2026, 11, 30), None),
+        # Working days by the calendar given (here Monday to Friday): 3 March 2026 is a Tuesday.
+        ("要在10个工作日内办结。", "10个工作日内", date(2026, 3, 17), None),
+        ("要在每年一季度末前拨付资金。", "每年一季度末前", None, "yearly"),
+        ("每日9时前报送雨情。", "每日9时前", None, "daily"),
+        ("每半年通报一次进展。", "每半年", None, "half-yearly"),
+        ("汛前组织一次演练。", "汛前", None, None),
     ],
 )
 def test_chinese_time_limits(sentence, phrase, due_on, cadence):
@@ -122,3 +135,36 @@ def test_a_chinese_speech_imports_with_its_directives(runner, app):
     speech = db.session.scalar(select(Speech))
     assert speech.language == "zh" and len(speech.directives) == len(EXPECTED)
     assert speech.directives[8].suggested_due_on == date(2026, 12, 31)
+
+
+def test_working_days_follow_the_calendar_given():
+    (directive,) = extract_directives("要在3个工作日内办结。")
+    holidays = {date(2026, 3, 4)}  # a made-up day off
+    due = directive.time_limit.due_on(
+        date(2026, 3, 3), lambda d: d.weekday() < 5 and d not in holidays
+    )
+    assert due == date(2026, 3, 9)  # Thu 5, Fri 6, Mon 9
+
+
+@pytest.mark.parametrize(
+    ("text", "owners"),
+    [
+        ("加快建设5G基站（市财政局配合，市发改委牵头）。", ["市发改委"]),
+        ("实施一批项目。\n责任单位：市财政局、市发改委（牵头）\n配合单位：市网信办", ["市发改委"]),
+        ("建设数据平台。\n责任单位：市工信局　市财政局", ["市工信局"]),
+        ("建设区块链人才公寓，市人才办牵头负责。", ["市人才办"]),
+        ("年底前每个区要建成1个示范点。", [None]),
+        ("市经信局要牵头制定计划，一季度末前公布名单。", ["市经信局", "市经信局"]),
+        ("建设平台。\n责任单位：" + "　".join(["市某某委员会办公室"] * 23), ["市某某委员会办公室"]),
+        ("建设平台。\n责任单位：" + "某" * 50 + "中心", [None]),  # too long for one name
+    ],
+)
+def test_owners_are_the_lead_units_the_text_names(text, owners):
+    assert [d.owner.phrase if d.owner else None for d in extract_directives(text)] == owners
+
+
+def test_a_hard_wrapped_paragraph_is_read_whole():
+    text = "各区要制定本区实施方案，于2026年10月31日前\n建成试点。\n责任单位：市发改委"
+    first, second = extract_directives(text)
+    assert (first.text, second.text) == ("制定本区实施方案", "于2026年10月31日前\n建成试点")
+    assert second.time_limit.phrase == "2026年10月31日前" and second.owner.phrase == "市发改委"

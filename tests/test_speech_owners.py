@@ -139,3 +139,99 @@ def test_moving_a_draft_to_another_city_suggests_that_citys_departments(client, 
     )
     assert first.suggested_department is None  # Haining has no 发改委 in the demo
     assert second.owner_hint == "海宁市"
+
+
+@pytest.mark.parametrize(
+    ("city", "phrase", "department"),
+    [
+        ("nanjing", "市发展改革委", ("nanjing", "drc")),
+        ("jiaxing", "海宁市政府", ("haining", "government")),
+        ("jiaxing", "the Haining City Government", ("haining", "government")),
+        ("haining", "海宁市", ("haining", "government")),  # the city's own speech
+        ("nanjing", "四、Municipal Science and Technology Bureau", ("nanjing", "stb")),
+    ],
+)
+def test_short_official_names_and_governments_are_matched(seeded, city, phrase, department):
+    assert suggested_department(_city(city), phrase) == _department(*department)
+
+
+def test_a_body_of_the_same_kind_with_a_longer_name_is_matched(seeded):
+    jiaxing = _city("jiaxing")
+    assert _department("jiaxing", "bigdata").name_zh == "大数据发展管理局"
+    assert suggested_department(jiaxing, "市大数据局") == _department("jiaxing", "bigdata")
+    market = Department(
+        city=jiaxing, slug="amr", name="Market Regulation", name_zh="市场监督管理局"
+    )
+    db.session.add(market)
+    db.session.flush()
+    assert suggested_department(jiaxing, "市市场监管局") == market  # 市场 is no "市" prefix
+    db.session.rollback()
+
+
+def test_splitting_gives_each_part_the_owner_its_own_words_name(client, login_as):
+    login_as("supervisor")
+    text = "要求市发改委负责编制产业规划，市财政局负责安排专项扶持资金。"
+    _post(client, text, speaker="周")
+    speech = db.session.scalar(select(Speech).where(Speech.speaker == "周"))
+    first, second = sorted(speech.directives, key=lambda d: d.start_offset)
+    assert (first.owner_hint, second.owner_hint) == ("市发改委", "市财政局")
+    url = f"/speeches/{speech.id}/directives"
+    client.post(f"{url}/{first.id}", data={"action": "merge"})
+    merged = db.session.get(Speech, speech.id).directives[0]
+    assert merged.owner_hint == "市发改委"
+    at = speech.text.index("市财政局")
+    client.post(f"{url}/{merged.id}", data={"action": "split", "split_at": at})
+    db.session.expire_all()
+    parts = sorted(db.session.get(Speech, speech.id).directives, key=lambda d: d.start_offset)
+    assert [(p.owner_hint, p.suggested_department.slug) for p in parts] == [
+        ("市发改委", "drc"),
+        ("市财政局", "finance"),
+    ]
+
+
+def test_a_directive_with_items_is_not_merged_into_and_bare_lines_are_no_sentences(
+    client, login_as
+):
+    login_as("supervisor")
+    text = "1.\n加快建设数据平台。\n责任单位：市大数据局\n建设算力中心。"
+    _post(client, text, speaker="吴")
+    speech = db.session.scalar(select(Speech).where(Speech.speaker == "吴"))
+    first, second = sorted(speech.directives, key=lambda d: d.start_offset)
+    client.post(f"/speeches/{speech.id}/accept-all")
+    staff = db.session.scalar(
+        select(func.min(ActionItem.responsible_id))
+    )  # any Nanjing staff member of the demo holds items: use the big data office's
+    bigdata = _department("nanjing", "bigdata")
+    from tracker.models import User
+
+    person = db.session.scalar(select(User).where(User.department_id == bigdata.id))
+    assert staff is not None and person is not None
+    response = client.post(
+        f"/speeches/{speech.id}/assign",
+        data={"directives": [first.id], "department": bigdata.id, "responsible": person.id},
+    )
+    assert response.status_code == 302
+    refused = client.post(f"/speeches/{speech.id}/directives/{first.id}", data={"action": "merge"})
+    assert refused.status_code == 400
+    assert "has items already" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Speech, speech.id).directives[1].id == second.id  # still there
+    page = client.get(f"/speeches/{speech.id}/review").get_data(as_text=True)
+    missed = page.split("Sentences without a directive")[1]
+    assert "责任单位" not in missed and "1." not in missed
+
+
+def test_taking_a_suggestion_chooses_someone_of_that_department(client, login_as):
+    login_as("supervisor")
+    _post(client, CHINESE)
+    speech = db.session.scalar(select(Speech).where(Speech.speaker == "书记"))
+    client.post(f"/speeches/{speech.id}/accept-all")
+    drc = _department("nanjing", "drc")
+    page = client.get(f"/speeches/{speech.id}/assign?suggested={drc.id}").get_data(as_text=True)
+    chosen = re.search(r'<select[^>]*name="responsible".*?</select>', page, re.S).group(0)
+    selected = re.search(
+        r"<option selected[^>]*>([^<]*)<|<option[^>]*selected[^>]*>([^<]*)<", chosen
+    )
+    assert selected and "Development and Reform Commission" in (
+        selected.group(1) or selected.group(2)
+    )

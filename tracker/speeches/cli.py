@@ -9,7 +9,9 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
 from ..extensions import db
+from ..formatting import format_date
 from ..i18n import local_name
+from ..labels import CADENCE_LABELS
 from .services import SpeechRefused, create_draft_items, find_city, import_speech, read_speech_file
 
 
@@ -58,7 +60,12 @@ def import_speech_command(city_slug, speaker, delivered_on, title, outlet, path:
     for directive in speech.directives:
         due = ""
         if directive.time_limit:
-            due = f"  [{directive.time_limit}: due {directive.suggested_due_on or 'repeating'}]"
+            when = (
+                _("due %(date)s", date=format_date(directive.suggested_due_on))
+                if directive.suggested_due_on
+                else CADENCE_LABELS.get(directive.cadence or "", directive.time_limit)
+            )
+            due = f"  [{directive.time_limit}: {when}]"
         owner = ""
         if directive.owner_hint:
             department = directive.suggested_department

@@ -13,6 +13,7 @@ from ..models import City, Department
 # full names they stand for (one short name may stand for either of two common names).
 ABBREVIATIONS = {
     "发改委": ("发展和改革委员会", "发展改革委员会"),
+    "发展改革委": ("发展和改革委员会", "发展改革委员会"),
     "发改局": ("发展和改革局", "发展改革局"),
     "经信局": ("经济和信息化局", "工业和信息化局"),
     "经信委": ("经济和信息化委员会",),
@@ -34,7 +35,7 @@ ABBREVIATIONS = {
     "医保局": ("医疗保障局",),
     "国资委": ("国有资产监督管理委员会",),
     "金融办": ("地方金融监督管理局", "金融工作办公室"),
-    "大数据局": ("大数据管理局", "数据资源管理局"),
+    "大数据局": ("大数据管理局", "大数据发展管理局", "数据资源管理局"),
     "数据局": ("数据资源管理局", "大数据管理局"),
     "网信办": ("网络安全和信息化委员会办公室", "网信办"),
     "投促中心": ("投资促进中心",),
@@ -54,7 +55,15 @@ ABBREVIATIONS = {
     "督查室": ("督查室",),
 }
 # Words every body's name has, which tell none apart.
-_CHINESE_PREFIX = re.compile(r"^(中共)?[省市区县]?(委|政府)?")
+_CHINESE_PREFIX = re.compile(r"^(中共)?(?:[省区县]|市(?!场))?(委|政府)?")
+_GOVERNMENT = re.compile(
+    r"(?:市|县|区)?(?:人民)?政府|(?:city|county|district|municipal)?\s*(?:people's\s+)?government",
+    re.I,
+)
+_TYPE = re.compile(r"(委员会|局|委|办公室|办|中心|室|厅)$")
+_ENUMERATOR = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）|\(?\d{1,2}[.)．、])\s*"
+)
 _ENGLISH_GENERIC = frozenset(
     """the of and for municipal city provincial province county district people's peoples
     government bureau commission department office administration committee""".split()
@@ -67,11 +76,14 @@ def suggested_department(city: City, phrase: str | None) -> Department | None:
     none or more than one matches equally."""
     if not phrase:
         return None
-    phrase = _without_city(city, phrase.strip())
+    phrase = re.sub(r"^the\s+", "", _ENUMERATOR.sub("", phrase.strip()), flags=re.I)
+    phrase, named_city = _without_city(city, phrase)
+    if named_city and (not phrase or _GOVERNMENT.fullmatch(phrase)):
+        return _main_department(city)  # 海宁市要… in Haining's own speech
     unit, rest = _sub_unit(city, phrase)
     departments = list(unit.departments) if unit else _departments_within(city)
-    if unit and not rest:
-        return _main_department(unit)
+    if unit and (not rest or _GOVERNMENT.fullmatch(rest)):
+        return _main_department(unit)  # 海宁市, 海宁市政府, "the Haining City Government"
     scored = sorted(
         ((_score(rest or phrase, d), d.id, d) for d in departments), key=lambda t: t[:2]
     )
@@ -81,15 +93,19 @@ def suggested_department(city: City, phrase: str | None) -> Department | None:
     return scored[-1][2]
 
 
-def _without_city(city: City, phrase: str) -> str:
-    """南京市科技局 → 市科技局, "Nanjing Municipal Bureau" → "Municipal Bureau"."""
+def _without_city(city: City, phrase: str) -> tuple[str, bool]:
+    """南京市科技局 → (市科技局, True), "Nanjing Municipal Bureau" → ("Municipal Bureau",
+    True); a phrase that does not start with the city's name comes back as it is."""
     for name in filter(None, (city.name_zh, city.name)):
         short = re.sub(r"(市|县|区| City| County| District)$", "", name)
         for form in sorted({name, short}, key=len, reverse=True):
             if len(form) >= 2 and phrase.lower().startswith(form.lower()):
                 rest = phrase[len(form) :].strip()
-                return ("市" + rest) if form == name and name.endswith("市") else rest or phrase
-    return phrase
+                rest = re.sub(r"^(city|county|district)\b", "", rest, flags=re.I).strip()
+                if rest and form == name and name.endswith("市"):
+                    rest = "市" + rest
+                return rest, True
+    return phrase, False
 
 
 def _departments_within(city: City) -> list[Department]:
@@ -137,6 +153,11 @@ def _chinese_score(phrase: str, name: str) -> float:
         return 0.9
     if len(core) >= 3 and (core in name_core or name_core in core):
         return 0.8
+    kind, name_kind = _TYPE.search(core), _TYPE.search(name_core)
+    if kind and name_kind and kind.group(0)[0] == name_kind.group(0)[0]:
+        stem = core[: kind.start()]  # 大数据局 and 大数据发展管理局: the same kind of body
+        if len(stem) >= 2 and name_core.startswith(stem):
+            return 0.7
     return 0.6 * _dice(core, name_core) if _dice(core, name_core) >= 0.6 else 0.0
 
 

@@ -5,6 +5,7 @@ audited, and flushes; the request commits."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask_babel import gettext as _
@@ -13,7 +14,7 @@ from sqlalchemy import delete, func, select
 from .. import audit
 from ..access import within
 from ..extensions import db
-from ..extraction import split_sentences, tidy_span
+from ..extraction import extract_directives, split_sentences, tidy_span
 from ..extraction.timing import find_time_limit
 from ..i18n import local_name
 from ..models import (
@@ -119,9 +120,9 @@ def split(directive: Directive, actor: User, at: int) -> Directive:
         sentence_end=directive.sentence_end,
         state=DirectiveState.PROPOSED,
     )
-    _copy_time_limit(new, speech)
-    new.owner_hint, new.suggested_department = directive.owner_hint, directive.suggested_department
     db.session.add(new)
+    for part in (directive, new):  # each part's own words say when and who, if they do
+        _suggest_from_text(part, speech, replace=True)
     db.session.flush()
     _renumber(speech)
     audit.record("directive.split", directive, actor=actor, new=new.id)
@@ -138,12 +139,20 @@ def merge_with_next(directive: Directive, actor: User) -> None:
     if not later:
         raise Invalid({"": _("There is no directive after this one to merge with.")})
     following = later[0]
+    if db.session.scalar(select(ActionItem.id).where(ActionItem.directive_id == directive.id)):
+        raise Invalid({"": _("This directive has items already; it cannot be merged.")})
     if db.session.scalar(select(ActionItem.id).where(ActionItem.directive_id == following.id)):
         raise Invalid({"": _("The next directive has items already; it cannot be merged.")})
     directive.end_offset = following.end_offset
     directive.sentence_start = min(directive.sentence_start, following.sentence_start)
     directive.sentence_end = max(directive.sentence_end, following.sentence_end)
     directive.title = _title(speech.text[directive.start_offset : directive.end_offset])
+    if directive.time_limit is None:
+        directive.time_limit, directive.cadence = following.time_limit, following.cadence
+        directive.suggested_due_on = following.suggested_due_on
+    if directive.owner_hint is None:
+        directive.owner_hint = following.owner_hint
+        directive.suggested_department = following.suggested_department
     speech.directives.remove(following)
     db.session.delete(following)
     db.session.flush()
@@ -152,13 +161,24 @@ def merge_with_next(directive: Directive, actor: User) -> None:
 
 
 def missed_sentences(speech: Speech) -> list[tuple[int, int]]:
-    """Sentences of the speech that hold no directive."""
+    """Sentences of the speech that hold no directive (not a bare item number, bracket or
+    责任单位 / 办理时限 line: those name no work)."""
     spans = [(d.start_offset, d.end_offset) for d in speech.directives]
+    text = speech.text
     return [
         (start, end)
-        for start, end in split_sentences(speech.text)
+        for start, end in split_sentences(text)
         if not any(start <= s and e <= end for s, e in spans)
+        and not _NOT_A_SENTENCE.fullmatch(text, start, end)
     ]
+
+
+_NOT_A_SENTENCE = re.compile(
+    r"\s*(?:[(（\[].*[)）\]]|\(?\d{1,2}[.)．、]?|[一二三四五六七八九十]+、?"
+    r"|(?:牵头单位|责任单位|配合单位|承办单位|办理时限|完成时限|Lead units?|Responsible units?"
+    r"|Deadline)\s*[：:].*)[。.]?\s*",
+    re.S,
+)
 
 
 def add_sentence(speech: Speech, actor: User, sentence_start: int) -> Directive:
@@ -167,6 +187,9 @@ def add_sentence(speech: Speech, actor: User, sentence_start: int) -> Directive:
     span = tidy_span(speech.text, *sentence, speech.language) if sentence else None
     if span is None:
         raise Invalid({"": _("Choose a sentence of the speech that holds no directive yet.")})
+    enumerator = _ITEM_NUMBER.match(speech.text, span[0], span[1])  # 四、… : not the title
+    if enumerator and enumerator.end() < span[1]:
+        span = (enumerator.end(), span[1])
     directive = Directive(
         speech=speech,
         position=len(speech.directives) + 1,
@@ -177,20 +200,39 @@ def add_sentence(speech: Speech, actor: User, sentence_start: int) -> Directive:
         sentence_end=sentence[1],
         state=DirectiveState.ACCEPTED,
     )
-    _copy_time_limit(directive, speech)
     db.session.add(directive)
+    _suggest_from_text(directive, speech, replace=True)
     db.session.flush()
     _renumber(speech)
     audit.record("directive.added", directive, actor=actor)
     return directive
 
 
-def _copy_time_limit(directive: Directive, speech: Speech) -> None:
-    limit = find_time_limit(speech.text, directive.start_offset, directive.end_offset)
-    if limit:
-        directive.time_limit = limit.phrase
-        directive.suggested_due_on = limit.due_on(speech.delivered_on, is_workday)
-        directive.cadence = limit.cadence
+_ITEM_NUMBER = re.compile(
+    r"(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）|\d{1,2}[.．、])\s*"
+)
+
+
+def _suggest_from_text(directive: Directive, speech: Speech, *, replace: bool) -> None:
+    """What the text says of when and who for the directive's words, as the extractor reads
+    them in the whole text (an owner line or a 办理时限 line of its item counts)."""
+    start, end = directive.start_offset, directive.end_offset
+    overlapping = [
+        p for p in extract_directives(speech.text) if min(end, p.end) - max(start, p.start) > 0
+    ]
+    limit = find_time_limit(speech.text, start, end) or next(
+        (p.time_limit for p in overlapping if p.time_limit), None
+    )
+    owner = next((p.owner.phrase for p in overlapping if p.owner), None)
+    if replace or directive.time_limit is None:
+        directive.time_limit = limit.phrase if limit else None
+        directive.suggested_due_on = (
+            limit.due_on(speech.delivered_on, is_workday) if limit else None
+        )
+        directive.cadence = limit.cadence if limit else None
+    if replace or directive.owner_hint is None:
+        directive.owner_hint = owner[:160] if owner else None
+        directive.suggested_department = suggested_department(speech.city, owner)
 
 
 def assign(

@@ -127,7 +127,7 @@ def import_speech(
                 time_limit=limit.phrase if limit else None,
                 suggested_due_on=limit.due_on(delivered_on, is_workday) if limit else None,
                 cadence=limit.cadence if limit else None,
-                owner_hint=proposed.owner.phrase if proposed.owner else None,
+                owner_hint=proposed.owner.phrase[:160] if proposed.owner else None,
                 suggested_department=suggested_department(
                     city, proposed.owner.phrase if proposed.owner else None
                 ),

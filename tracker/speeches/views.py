@@ -321,6 +321,10 @@ def assign(speech_id: int):
         # The reviewer took a suggestion: the form shows it filled in, to confirm or change.
         form.department.data = chosen
         form.directives.data = [d.id for d in suggestions[chosen]]
+        # Someone of that department, not the city's first name: the reviewer confirms it.
+        form.responsible.data = next(
+            (u.id for u in staff.values() if u.department_id == chosen), form.responsible.data
+        )
     return render_template(
         "speeches/assign.html",
         speech=speech,

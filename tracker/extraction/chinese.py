@@ -27,7 +27,7 @@ _ADVERBS = re.compile(
     r"(进一步|全面|不断|持续|切实|认真|加大力度|大力|积极|主动|及时|坚决|严格|扎实|全力|着力"
     r"|加快|重点|率先|统筹|尽快|抓紧|立即|逐步|有序|稳步|深入|也|还|都|继续|再|同步|稳妥|依法|从严"
     r"|精准|分类|分别|至少|亲自|足额|逐一|按时|按期|如期|广泛|常态化|系统|一律|全部|集中|共同"
-    r"|联合|定期|专项|迅速|优先|加紧|务实|实质性|逐项|逐条|逐户|依规依纪|依规|依纪|严肃|及早|正式)+"
+    r"|联合|定期|专项|迅速|优先|加紧|务实|实质性|逐项|逐条|逐户|依规依纪|依规|依纪|严肃|及早|正式|严厉|适时|原则上)+"
 )
 TIME_PHRASE = re.compile(
     r"(到|在|于)?((今年|明年|全年|20\d\d年)(年底|底)?(前|之前)?|年底前|年底之前|年内|年底"
@@ -36,6 +36,7 @@ TIME_PHRASE = re.compile(
     r"|每(天|日|周|月|季度|半年|年)(\d{1,2}[日时])?(前|之前)?|汛前|汛期前|主汛期前|春节前|开学前"
     r"|\d{1,2}月\d{1,2}日(\d{1,2}时)?起|[\u4e00-\u9fff]{1,5}后\d{1,3}(小时|天|日|个工作日)内"
     r"|明年底(前|之前)?|今年底(前|之前)?|下个?月(底|末)(前|之前)?|(20\d\d年)?\d{1,2}月(前|之前)"
+    r"|(春节|清明节?|国庆|五一|汛期|节日|假期|节假日|重点时段|防火期|防火紧要期)(期间|前后)"
     r"|(20\d\d年)?(\d{1,2}|[一二三四五六七八九十]{1,2})月(底|末|\d{1,2}日)(前|之前)?"
     r"|提前[\d一二三四五六七八九十]{1,2}个?工作日)"
 )
@@ -51,6 +52,13 @@ _GENERIC = re.compile(
 _TIME_SUBJECT = re.compile(r"(今年|明年|年内|下一步|当前|近期|今后|下阶段)")
 _UNIT_TAIL = re.compile(
     r"[\u4e00-\u9fff]{1,3}?(室|局|办|委|厅|中心|站|所)(?![\u4e00-\u9fff]{0,1}(的|和))"
+)
+_FORBIDDEN = re.compile(r"不得|严禁|禁止|杜绝|一律不")
+_LEAD_IN = re.compile(
+    r"[^，；：]{0,10}?(要|须|应)?(结合|立足|根据|按照|针对)(本地|本区|本市|本县|各自|当地)?(实际|情况)"
+)
+_TOGETHER_WITH = re.compile(
+    r"(?:[^，；：]{0,10}?(?:要|须|应|并))?(?P<with>(会同|协同|联合(?!体))[^，；：]{2,14})"
 )
 _LEADS_AFTER = re.compile(r"(?P<unit>[^，。；：、]{2,24}?)(牵头负责|牵头|负责)")
 _BY_UNIT = re.compile(r"由(?P<unit>[^，。；：、]{2,24}?)(负责|牵头)，?")
@@ -76,7 +84,9 @@ _STATE = re.compile(
     r"依然|仍然|不容乐观|仍有|仍存在|尚未|较为突出|可能性|形势[^，；]{0,4}(严峻|复杂)|压力较大|较为单一"
     r"|结构单一|带病运行|短板明显|明显不足|较为薄弱|相对滞后"
 )
-_OUTCOME = re.compile(r"(走在|位居|跻身|位于|保持)[^，；]{0,8}(前列|前茅|领先)|领跑")
+_OUTCOME = re.compile(
+    r"(走在|位居|跻身|位于|保持)[^，；]{0,8}(前列|前茅|领先)|领跑|得到(有效|明显|根本)?(遏制|解决|改善|提升)"
+)
 _BETTER = re.compile(r"[^，；]{2,12}(明显|显著|持续|进一步|不断)(增强|提升|改善|提高|好转)")
 _THING_FIRST = re.compile(
     r"[\u4e00-\u9fff]{1,8}(结果|成果|情况|名单|清单|信息|数据|资金)(在|由|于|向|按|将|要)"
@@ -192,6 +202,8 @@ def sentence_clauses(text: str, start: int, end: int) -> list[Clause]:
     brackets: list[tuple[int, tuple[int, int] | None]] = []
     stopped = False  # after an outcome phrase (…走在全国前列) nothing extends a task
     leading = None
+    together = None  # where a 会同… part began, which the next task takes in
+    together_owner = None
     parts = _parts(text, start, end, brackets)
     for index, (part_start, part_end) in enumerate(parts):
         if (
@@ -213,6 +225,22 @@ def sentence_clauses(text: str, start: int, end: int) -> list[Clause]:
         if by:  # 由区人社局牵头，一季度末前出台…: the owner of the tasks that follow
             leading = by.span("unit")
             continue
+        if _LEAD_IN.fullmatch(text, part_start, part_end):
+            continue  # 各区要结合实际，制定…: how, not what
+        if text[part_end - 1] == "的" and index + 1 < len(parts):
+            continue  # 对引发森林火灾的，及时立案侦查: the condition of the task that follows
+        if text[part_start] == "为" and index + 1 < len(parts) and not found:
+            continue  # 为从源头遏制…，…: the purpose of what follows
+        joint = _TOGETHER_WITH.fullmatch(text, part_start, part_end)
+        if joint and any(
+            verb_at(text, at, listed_only=True) for at in range(joint.start("with") + 2, part_end)
+        ):
+            joint = None  # 会同市政府督查室开展督查: a task of its own
+        if joint and index + 1 < len(parts):  # 市发改委要会同市网信办，在…推广…: one task
+            together = joint.start("with")
+            modal = _modal(text, part_start, part_end)
+            together_owner = _owner(text, part_start, modal[0]) if modal else None
+            continue
         leads = _LEADS_AFTER.fullmatch(text, part_start, part_end)
         if found and leads and _owner(text, *leads.span("unit")):
             # 建设人才公寓，市人才办牵头负责: the owner of the tasks before, not a task
@@ -220,6 +248,10 @@ def sentence_clauses(text: str, start: int, end: int) -> list[Clause]:
             found = [c if c.owner else replace(c, owner=unit) for c in found]
             continue
         pieces = _listed(text, part_start, part_end, after_task=bool(found))
+        if pieces and together is not None:
+            owner = pieces[0].owner or together_owner
+            pieces[0] = replace(pieces[0], start=together, owner=owner, subject=True)
+        together = None
         if pieces and leading:
             pieces = [replace(p, owner=p.owner or leading, subject=True) for p in pieces]
         if pieces:
@@ -276,6 +308,8 @@ def _first_unit(text: str, start: int, end: int) -> tuple[int, int] | None:
     if not units:
         return None
     first, last = next((u for u in units if "牵头" in text[u[0] : u[1]]), units[0])
+    if text.startswith(("各", "全", "有关", "相关"), first):
+        return None  # 各乡镇人民政府: every one of them, no one unit
     role = _ROLE.search(text, first, last)
     if role and role.start() > first:
         last = role.start()
@@ -370,7 +404,7 @@ def _enumerates_tasks(text: str, piece_start: int, at: int, end: int) -> bool:
     """Whether 、 at `at` separates two tasks: both begin with a listed verb and have an
     object, and what follows is not a short noun (创新引领区、应用先行区)."""
     size = verb_at(text, piece_start, listed_only=True)
-    if not size or at - piece_start - size < 2:
+    if not size or at - piece_start - size < 2 or text.startswith(("会同", "联合"), piece_start):
         return False
     nxt = verb_at(text, at + 1)
     if not nxt or "等" in text[at:end]:
@@ -387,6 +421,9 @@ def _enumerates_tasks(text: str, piece_start: int, at: int, end: int) -> bool:
 def _clause(text: str, start: int, end: int, *, after_task: bool) -> Clause | None:
     """The directive that text[start:end] opens, or None."""
     head = start
+    forbidden = _FORBIDDEN.search(text, start, min(end, start + 16))
+    if forbidden:  # 新上项目原则上不得占用永久基本农田: a rule of what must not be done
+        return Clause(start, end, head, None, subject=True)
     if text[end - 1] == "的" or _COPULA.match(text, start, end) or _STATE.search(text, start, end):
         return None  # 不能按期办结的 (a condition), 创新是…动力, …依然突出 (statements)
     if text[start] == "对" and re.search(r"的[^的，；]{0,4}$", text[start:end]):
@@ -492,6 +529,7 @@ def _subject_before_task(text: str, pos: int, end: int) -> int | None:
                 _UNIT.fullmatch(subject)
                 or _AGENTS.fullmatch(subject)
                 or _GENERIC.fullmatch(subject)
+                or (subject.startswith("各") and len(subject) <= 10)  # 各国有林场每天…
             ):
                 return stop
     return None

@@ -28,7 +28,7 @@ VERBS = frozenset(
     settle shut simplify speed spread stabilize standardize start step steer stop streamline
     strengthen strive submit supervise support take tighten train transform treat update upgrade
     use verify widen win work install renovate tap collect contact recommend review include patrol
-    fight assign audit broaden certify clarify classify cover curb dispatch distribute double
+    fight assign audit broaden certify clarify classify cover dispatch distribute double
     employ equip examine expedite fill fix follow fund hire host inform initiate invest invite lay
     link notify operate pay post prioritize procure purchase recruit rebuild recycle regulate
     renew replace replicate retrofit revitalize screen share sign solicit staff subsidize
@@ -47,7 +47,8 @@ VERBS = frozenset(
     verify check screen monitor track trace record report submit file provide offer grant give
     allocate fund finance invest subsidize reimburse pay raise lower reduce cut shorten speed
     simplify streamline merge integrate combine coordinate cooperate partner sign conclude
-    attach order divide return impose levy collect deduct withhold freeze suspend blacklist
+    attach adapt involve repair order divide return impose levy collect deduct withhold freeze
+    suspend blacklist
     post accept settle pay clear recover repay compensate arrange dispatch train educate
     persuade patrol guard watch control extinguish put ensure verify name notify circulate
     interview summon warn criticize commend praise award recognize enlist establish""".split()
@@ -194,7 +195,7 @@ _LED_BY = re.compile(r",?\s*(?:led|headed)\s+by\s+(?:the\s+)?", re.I)
 _WORD = re.compile(r"[A-Za-z]+")
 _ABBREVIATIONS = (" etc.", " Co.", " Ltd.", " Inc.")
 _ENUMERATOR = re.compile(
-    r"(?:\(?[0-9]{1,2}[.)]|\([ivxIVX]{1,4}\)|[IVX]{1,4}\.|\([a-z]\)|[a-z]\))\s+"
+    r"(?:\(?[0-9]{1,2}[.)]|\([ivxIVX]{1,4}\)|[IVX]{1,4}\.|\([a-z]\)|[a-z]\))(?:\s+|$)"
 )
 
 
@@ -512,6 +513,10 @@ def _owner(text: str, start: int, end: int) -> tuple[int, int] | None:
         return None
     if re.search(r"\b(?:at\s+all\s+levels|all|relevant|each|every|various)\b", subject, re.I):
         return None
+    if re.fullmatch(
+        r"(?:(?:cities|counties|districts|towns|townships|villages)(?:\s+and\s+)?)+", subject, re.I
+    ):
+        return None  # "cities and districts": every one of them, no one unit
     head = re.split(r"\s+(?:of|in|for|on)\s+", subject, maxsplit=1)
     if "'s " in head[0] or "’s " in head[0] or not _UNIT_WORD.search(head[0]):
         return None

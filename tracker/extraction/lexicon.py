@@ -28,7 +28,7 @@ TASK_VERBS = frozenset(
     加密 巡河 巡湖 巡查 创建 新创建 争创 预置 配足 配齐 选派 派驻 增设 扩容
     提标 提质 改建 扩建 新改建 续建 共建 共享 下沉 轮训 演练 值守 预警 转移 储备 拨付 撤桶 供热
     供暖 处置 上门 排查 公开 曝光 约谈 追责 问责 拓展 开拓 巩固 参加 参与 组织 办结
-    回复 答复 受理""".split()
+    回复 答复 受理 便利 简化 立案 侦查 查处 巡山 看护 实行 适时""".split()
 )
 # Words a clause may start with that are not verbs although the dictionary says so.
 _NOT_VERBS = frozenset(

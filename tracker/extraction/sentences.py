@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 # (Chinese needs no space after them), or at a line break.
 _BOUNDARY = re.compile(r"""[.!?]+["'”’)]*(?=\s|$)|[。！？；]+[”’」』）)]*|\n""")
 _GOES_ON = tuple("，、,")
+_ITEM_NUMBER = re.compile(r"\s*\(?\d{1,2}[.)]")
 _LEADING_JUNK = " \t\r\n,;:，；：、　"
 QUOTES = '"“”'
 
@@ -23,6 +24,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             continue  # a hard-wrapped paragraph goes on over its line break
         if text[max(0, match.start() - 4) : match.start() + 1].lower() in (" a.m.", " p.m."):
             continue  # "by 5 p.m. every day" goes on
+        if _ITEM_NUMBER.fullmatch(text, start, match.end()):
+            continue  # "2. Build …": the item's number begins its sentence
         spans.append(trim(text, start, match.end()))
         start = match.end()
     spans.append(trim(text, start, len(text)))
@@ -40,8 +43,8 @@ def _wrapped(text: str, start: int, at: int) -> bool:
     line = before[before.rfind("\n") + 1 :]
     chinese = re.search("[\u4e00-\u9fff]", line)
     long_line = len(line) >= (15 if chinese else 40)
-    if not long_line or before[-1] in _FINISHED or _NEW_LINE.match(line.lstrip()):
-        return False  # short, finished, or a heading of its own
+    if not long_line or before[-1] in _FINISHED or (chinese and _NEW_LINE.match(line.lstrip())):
+        return False  # short, finished, or a Chinese heading of its own
     following = text[at + 1 : at + 40]
     if not chinese and not following[:1].islower() and not following[:1].isdigit():
         return False  # an English line goes on in lower case

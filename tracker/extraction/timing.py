@@ -26,6 +26,7 @@ _MONTHS = {
     for name in names
 }  # fmt: skip
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTHS_ANY = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + ")"
 _NUMBER = r"(?P<n>\d{1,3}|" + "|".join(_NUMBERS) + r")"
 _UNIT = r"(?P<unit>year|month|week|(?:working\s+)?day)s?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
@@ -43,10 +44,15 @@ _ENGLISH = [
         "cadence",
     ),
     (rf"\b(?:at\s+least\s+)?once\s+(?:a|every|each)\s+{_PERIOD}\b", "cadence"),
+    (rf"\bat\s+the\s+end\s+of\s+(?:each|every)\s+{_PERIOD}\b", "cadence"),
     (rf"\b(?:every|each)\s+{_PERIOD}\b", "cadence"),
+    (rf"\b(?:every|each)\s+(?:{_MONTHS_ANY})\b", "yearly_cadence"),
     (r"\b(?P<adverb>daily|weekly|monthly|quarterly|annually|yearly|semi-annually)\b", "cadence"),
     (r"\b(?:every\s+six\s+months|twice\s+a\s+year|every\s+half\s+year)\b", "half_cadence"),
-    (rf"\bwithin\s+(?:the\s+next\s+)?{_NUMBER}\s+{_UNIT}(?:\s+of\s+\w+)?", "within"),
+    (
+        rf"\bwithin\s+(?:the\s+next\s+)?{_NUMBER}\s+{_UNIT}(?:\s+of\s+(?:its\s+|their\s+|the\s+)?\w+)?",
+        "within",
+    ),
     (r"\bwithin\s+(?P<half>half\s+a\s+year)\b", "within"),
     (
         r"\b(?:before|by)\s+the\s+end\s+of\s+(?:the\s+|this\s+)?(?P<q>first|second|third|fourth"
@@ -109,6 +115,7 @@ _CHINESE = [
     ),
     (rf"每(?P<period>天|日|周|月|季度|半年|年)(?:{_ZN}[日时])?(?:前|之前)?", "cadence"),
     (r"(?:主?汛期?|春节|开学|国庆)前", "phrase"),
+    (r"(?:春节|清明节?|国庆|五一|汛期|节日|假期|节假日|防火期|防火紧要期)(?:期间|前后)", "phrase"),
     (rf"(?P<month>{_ZN})月(?P<day>{_ZN})日(?:\d{{1,2}}时)?起", "date"),
     (
         r"(?:(?![在于须要应并将])[\u4e00-\u9fff]){0,3}(?:接诉|接报|发现|收到|受理|结束|发生|接到"
@@ -116,8 +123,11 @@ _CHINESE = [
         "phrase",
     ),
     (r"\d{1,3}小时内", "phrase"),
-    (rf"(?P<year>20\d\d)年(?P<month>{_ZN})月(?P<day>{_ZN})日(?:前|之前|以前)", "date"),
-    (rf"(?P<month>{_ZN})月(?P<day>{_ZN})日(?:前|之前|以前)", "date"),
+    (
+        rf"(?P<year>20\d\d)年(?P<month>{_ZN})月(?P<day>{_ZN})日(?:\d{{1,2}}时)?(?:前|之前|以前)",
+        "date",
+    ),
+    (rf"(?P<month>{_ZN})月(?P<day>{_ZN})日(?:\d{{1,2}}时)?(?:前|之前|以前)", "date"),
     (rf"(?:(?P<year>20\d\d)年)?(?P<month>{_ZN})月(?:底|末)(?:前|之前|以前)?", "month_end"),
     (r"(?P<year>20[2-9]\d)年(?P<month>\d{1,2})月(?:前|之前|以前)", "month_before"),
     (rf"(?P<month>{_ZN})月(?:前|之前|以前)", "month_before"),
@@ -215,11 +225,10 @@ def _any(patterns, flags=""):
 
 
 _ANY_ENGLISH = _any(_ENGLISH, "i")
-_CHINESE_MARKS = re.compile("[年月季周天日前内起]")
+_CHINESE_MARKS = re.compile("[年月季周天日前内起间后]")
 # The words an English time phrase starts with: only where one stands is _ANY_ENGLISH tried.
-_MONTHS_ANY = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + ")"
 _ENGLISH_WORDS = re.compile(
-    r"\b(?:by|before|no\s+later|prior|at\s+least|once|every|each|daily|weekly|monthly|quarterly"
+    r"\b(?:by|before|no\s+later|prior|at\s+least|at\s+the\s+end|once|every|each|daily|weekly|monthly|quarterly"
     r"|annually|yearly|semi|twice|within|until|on\s+the\s+same|(?:in|during)\s+(?:early|mid|late"
     r"|the\s+(?:first|second|third|fourth)"
     rf"|{_MONTHS_ANY})|from\s+\w+\s+to|this\s+year|on\s+\d|\d{{1,2}}\s+{_MONTHS_ANY})",
@@ -283,6 +292,8 @@ def _limit(match: re.Match, kind: str) -> TimeLimit:
         period = groups.get("period") or _ADVERB_CADENCES[groups["adverb"].lower()]
         period = _ZH_CADENCES.get(period, period.lower())
         return TimeLimit(**common, cadence=_CADENCES[period])
+    if kind == "yearly_cadence":
+        return TimeLimit(**common, cadence=_CADENCES["year"])
     if kind == "half_cadence":
         return TimeLimit(**common, cadence=_CADENCES["half"])
     if kind == "within":

@@ -78,6 +78,10 @@ def test_listed_nouns_are_not_split():
         ("每日9时前报送雨情。", "每日9时前", None, "daily"),
         ("每半年通报一次进展。", "每半年", None, "half-yearly"),
         ("汛前组织一次演练。", "汛前", None, None),
+        ("要在明年6月底前出台办法。", "明年6月底前", date(2027, 6, 30), None),
+        ("力争今年9月底前建成。", "今年9月底前", date(2026, 9, 30), None),
+        ("本月底前报送清单。", "本月底前", date(2026, 3, 31), None),
+        ("要在999年内完成。", "999年内", None, None),  # no deadline anyone sets
     ],
 )
 def test_chinese_time_limits(sentence, phrase, due_on, cadence):

@@ -214,6 +214,11 @@ def test_a_directive_with_items_is_not_merged_into_and_bare_lines_are_no_sentenc
     refused = client.post(f"/speeches/{speech.id}/directives/{first.id}", data={"action": "merge"})
     assert refused.status_code == 400
     assert "has items already" in refused.get_data(as_text=True)
+    refused = client.post(
+        f"/speeches/{speech.id}/directives/{first.id}",
+        data={"action": "split", "split_at": first.start_offset + 2},
+    )
+    assert refused.status_code == 400 and "cannot be split" in refused.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Speech, speech.id).directives[1].id == second.id  # still there
     page = client.get(f"/speeches/{speech.id}/review").get_data(as_text=True)
@@ -235,3 +240,25 @@ def test_taking_a_suggestion_chooses_someone_of_that_department(client, login_as
     assert selected and "Development and Reform Commission" in (
         selected.group(1) or selected.group(2)
     )
+
+
+@pytest.mark.parametrize(
+    ("city", "phrase"),
+    [
+        ("nanjing", "省发改委"),
+        ("nanjing", "国家发展改革委"),
+        ("nanjing", "Ministry of Finance"),
+        ("nanjing", "Provincial Development and Reform Commission"),
+        ("nanjing", "Jiangning District Finance Bureau"),
+        ("jiaxing", "南湖区财政局"),
+    ],
+)
+def test_bodies_of_the_province_the_state_or_another_place_suggest_none(seeded, city, phrase):
+    assert suggested_department(_city(city), phrase) is None
+
+
+def test_an_untitled_speech_is_named_in_chinese_too(client, login_as):
+    login_as("supervisor")
+    _post(client, "要加快建设数据平台。", speaker="郑")
+    speech = db.session.scalar(select(Speech).where(Speech.speaker == "郑"))
+    assert speech.title_zh == "郑讲话（2026年3月3日）"

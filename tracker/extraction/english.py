@@ -470,6 +470,16 @@ def _verb_soon(text: str, pos: int, end: int) -> bool:
     return any(word in VERBS for word in words)
 
 
+def _words_near(text: str, start: int, end: int) -> list[str]:
+    """The first word of text[start:end], then its last two (enough to judge a list)."""
+    first = _WORD.search(text, start, min(end, start + 40))
+    last = [m.group(0).lower() for m in _WORD.finditer(text, max(start, end - 60), end)][-2:]
+    if first is None or not last:
+        return []
+    count = 3 if end - start > 60 else len(_WORD.findall(text, start, end))
+    return [first.group(0).lower(), *(["…"] * max(0, count - 3)), *last][-max(count, 1) :]
+
+
 def _split_and(text: str, clause: Clause) -> list[Clause]:
     """ "strengthen basic research and break through key technologies": two tasks when the
     word after "and" is a verb with an object and a verb with an object came before."""
@@ -477,8 +487,10 @@ def _split_and(text: str, clause: Clause) -> list[Clause]:
     for match in re.finditer(r"\s+and\s+", text[clause.start : clause.end]):
         at = clause.start + match.start()
         after = clause.start + match.end()
-        left = [w.lower() for w in _WORD.findall(text[piece_start:at])]
-        right = [w.lower() for w in _WORD.findall(text[after : clause.end])]
+        left = _words_near(text, piece_start, at)
+        right = [
+            m.group(0).lower() for m in _WORD.finditer(text, after, min(clause.end, after + 80))
+        ]
         if right[:1] == ["to"] and right[1:2] and right[1] in VERBS:
             right = right[1:]
             after = _past(re.compile(r"to\s+", re.I), text, after, clause.end)

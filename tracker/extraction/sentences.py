@@ -26,10 +26,18 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             continue  # "by 5 p.m. every day" goes on
         if _ITEM_NUMBER.fullmatch(text, start, match.end()):
             continue  # "2. Build …": the item's number begins its sentence
+        if match.group(0)[0] in "；;" and _open_bracket(text, start, match.start()):
+            continue  # （牵头单位：市发改委；配合单位：…）: one bracket, not two sentences
         spans.append(trim(text, start, match.end()))
         start = match.end()
     spans.append(trim(text, start, len(text)))
     return [(s, e) for s, e in spans if _has_words(text[s:e])]
+
+
+def _open_bracket(text: str, start: int, at: int) -> bool:
+    return text.count("（", start, at) + text.count("(", start, at) > text.count(
+        "）", start, at
+    ) + text.count(")", start, at)
 
 
 def _wrapped(text: str, start: int, at: int) -> bool:
@@ -43,7 +51,8 @@ def _wrapped(text: str, start: int, at: int) -> bool:
     line = before[before.rfind("\n") + 1 :]
     chinese = re.search("[\u4e00-\u9fff]", line)
     long_line = len(line) >= (15 if chinese else 40)
-    if not long_line or before[-1] in _FINISHED or (chinese and _NEW_LINE.match(line.lstrip())):
+    heading = chinese and _NEW_LINE.match(line.lstrip()) and "，" not in line
+    if not long_line or before[-1] in _FINISHED or heading:
         return False  # short, finished, or a Chinese heading of its own
     following = text[at + 1 : at + 40]
     if not chinese and not following[:1].islower() and not following[:1].isdigit():

@@ -61,7 +61,12 @@ _ENGLISH = [
     ),
     (rf"\b{_BY}\s+the\s+end\s+of\s+(?:the\s+|this\s+)?(?P<next>next\s+)?year\b", "year_end"),
     (rf"\b{_BY}\s+(?:the\s+end\s+of\s+)?(?P<year>20\d\d)\b(?!\s+(?:yuan|people|units))", "year"),
+    (
+        rf"\b{_BY}\s+(?:the\s+end\s+of\s+)?{_MONTH}(?:\s+(?P<rel>next\s+year)|{_YEAR})\b",
+        "month_end",
+    ),
     (rf"\b{_BY}\s+(?:the\s+end\s+of\s+)?{_MONTH}{_YEAR}\b", "month_end"),
+    (r"\b(?:by|before)\s+the\s+end\s+of\s+(?P<which>this|next)\s+month\b", "this_month_end"),
     (rf"\b(?:in|during)\s+{_MONTH}{_YEAR}\b", "month_end"),
     (rf"\bfrom\s+\w+\s+to\s+{_MONTH}{_YEAR}\b", "month_end"),
     (rf"\b{_BY}\s+{_DAY}\s+{_MONTH}{_YEAR}\b", "date"),
@@ -90,6 +95,11 @@ _ENGLISH = [
         "phrase",
     ),
     (rf"(?:\bon\s+)?\b{_DAY}\s+{_MONTH}{_YEAR}\b", "date"),
+    (
+        r"\b(?:in|by\s+the\s+end\s+of|before\s+the\s+end\s+of)\s+the\s+(?P<q>first|second|third|fourth)"
+        r"\s+quarter\s+of\s+(?:(?P<rel>next\s+year)|(?P<year>20\d\d))\b",
+        "quarter",
+    ),
     (r"\bin\s+the\s+(?P<q>first|second|third|fourth)\s+quarter\b", "quarter"),
     (
         r"\b(?:before\s+the\s+start\s+of\s+)?(?:each|every)\s+(?:school\s+)?(?:semester|term)\b",
@@ -128,19 +138,24 @@ _CHINESE = [
         "date",
     ),
     (rf"(?P<month>{_ZN})月(?P<day>{_ZN})日(?:\d{{1,2}}时)?(?:前|之前|以前)", "date"),
-    (rf"(?:(?P<year>20\d\d)年)?(?P<month>{_ZN})月(?:底|末)(?:前|之前|以前)?", "month_end"),
+    (
+        rf"(?:(?P<year>20\d\d)年|(?P<rel>今年|明年|次年))?(?P<month>{_ZN})月(?:底|末)(?:前|之前|以前)?",
+        "month_end",
+    ),
+    (r"本月(?:底|末)(?:前|之前)?", "this_month_end"),
     (r"(?P<year>20[2-9]\d)年(?P<month>\d{1,2})月(?:前|之前|以前)", "month_before"),
     (rf"(?P<month>{_ZN})月(?:前|之前|以前)", "month_before"),
     (r"(?P<next>明年)底(?:前|之前)?|今年底(?:前|之前)?", "year_end"),
     (r"下个?月(?:底|末)(?:前|之前)?", "next_month_end"),
-    (r"(?:今年)?第?(?P<q>[一二三四1-4])季度(?:末|内)(?:前|之前)?", "quarter"),
+    (r"(?P<rel>今年|明年|次年)?第?(?P<q>[一二三四1-4])季度(?:末|内)?(?:前|之前)", "quarter"),
+    (r"(?P<rel>今年|明年|次年)?第?(?P<q>[一二三四1-4])季度(?:末|内)(?:前|之前)?", "quarter"),
     (r"(?P<year>20[2-9]\d)年底?(?:前|之前|以前)", "year"),
     (r"到(?P<year>20[2-9]\d)年底?", "year"),
     (r"(?P<next>明年)?(?:今年)?(?:年底前|年内|年底之前|年底)", "year_end"),
     (r"第?(?P<q>[一二三四1-4])季度末?(?:前|之前)", "quarter"),
     (rf"(?P<n>{_ZN})(?P<unit>年|个月|周|天|个工作日)(?:内|之内)", "within"),
     (rf"提前(?P<n>{_ZN})(?P<unit>个工作日|天)", "phrase"),
-    (r"(?:今年)?(?P<half>上|下)半年", "half"),
+    (r"(?P<rel>今年|明年|次年)?(?P<half>上|下)半年", "half"),
     (r"今年|全年", "this_year"),
 ]
 _PATTERNS = [(re.compile(p, re.I), kind) for p, kind in _ENGLISH] + [
@@ -175,10 +190,21 @@ class TimeLimit:
 
     def due_on(self, spoken_on: date, is_workday=None) -> date | None:
         """The deadline this phrase suggests for a speech given on `spoken_on`; working days
-        count by `is_workday(day)` (the office's calendar), else Monday to Friday."""
+        count by `is_workday(day)` (the office's calendar), else Monday to Friday. None for
+        a day more than 30 years on (999年内): no deadline anyone sets."""
+        try:
+            due = self._due_on(spoken_on, is_workday)
+        except (ValueError, OverflowError):
+            return None
+        return due if due is None or due.year <= spoken_on.year + 30 else None
+
+    def _due_on(self, spoken_on: date, is_workday) -> date | None:
         if not self._rule:
             return None
         kind, value = self._rule
+        if kind == "month_offset_end":
+            month = add_months(spoken_on.replace(day=1), value)
+            return month.replace(day=_days_in(month.year, month.month))
         if kind == "workdays":
             workday = is_workday or (lambda day: day.weekday() < 5)
             day, left = spoken_on, value
@@ -198,13 +224,18 @@ class TimeLimit:
         if kind == "days":
             return spoken_on + timedelta(days=value)
         if kind == "quarter":
-            return _next(spoken_on, lambda year: _quarter_end(year, value))
+            quarter, year = value if isinstance(value, tuple) else (value, None)
+            year = _resolve(year, spoken_on)
+            if year:
+                return _quarter_end(year, quarter)
+            return _next(spoken_on, lambda y: _quarter_end(y, quarter))
         if kind == "year_end":
             return date(spoken_on.year + value, 12, 31)
         if kind == "year":
             return date(value, 12, 31)
         if kind == "month_end":
             year, month = value
+            year = _resolve(year, spoken_on)
             if year:
                 return date(year, month, calendar.monthrange(year, month)[1])
             return _next(spoken_on, lambda y: date(y, month, calendar.monthrange(y, month)[1]))
@@ -311,7 +342,11 @@ def _limit(match: re.Match, kind: str) -> TimeLimit:
         return TimeLimit(**common, _rule=rule)
     if kind == "quarter":
         q = groups["q"].lower()
-        return TimeLimit(**common, _rule=("quarter", _ORDINALS.get(q) or _number(q)))
+        quarter = _ORDINALS.get(q) or _number(q)
+        year = int(groups["year"]) if "year" in groups else None
+        if "rel" in groups:
+            year = ("rel", 0 if groups["rel"] == "今年" else 1)
+        return TimeLimit(**common, _rule=("quarter", (quarter, year) if year else quarter))
     if kind == "year_end":
         return TimeLimit(**common, _rule=("year_end", 1 if groups.get("next") else 0))
     if kind == "this_year":
@@ -319,24 +354,35 @@ def _limit(match: re.Match, kind: str) -> TimeLimit:
     if kind == "year":
         return TimeLimit(**common, _rule=("year", int(groups["year"])))
     year = int(groups["year"]) if "year" in groups else None
+    if "rel" in groups:  # 明年6月底前, "by the end of June next year": the speech's year on
+        year = ("rel", 0 if groups["rel"] == "今年" else 1)
+    if kind == "this_month_end":
+        return TimeLimit(**common, _rule=("month_offset_end", int(groups.get("which") == "next")))
     if kind == "next_month_end":
         return TimeLimit(**common, _rule=("next_month_end", None))
     if kind == "month_before":
         month = _month(groups["month"])
-        date(year or 2000, month, 1)
+        date(2000, month, 1)
         return TimeLimit(**common, _rule=("month_before", (year, month)))
     if kind == "half":
         month = 6 if groups["half"].lower() in ("first", "上") else 12
         return TimeLimit(**common, _rule=("month_end", (year, month)))
     if kind == "month_end":
         month = _month(groups["month"])
-        date(year or 2000, month, 1)  # refuses a month that does not exist
+        date(2000, month, 1)  # refuses a month that does not exist
         return TimeLimit(**common, _rule=("month_end", (year, month)))
     if kind == "date":
         month, day = _month(groups["month"]), _number(groups["day"])
-        date(year or 2000, month, day)
+        date(year if isinstance(year, int) else 2000, month, day)
         return TimeLimit(**common, _rule=("date", (year, month, day)))
     return TimeLimit(**common)  # a phrase with no day of its own (提前5个工作日)
+
+
+def _resolve(year, spoken_on: date) -> int | None:
+    """A year the text named (2027), one it named relative to the speech (明年: next), or None."""
+    if isinstance(year, tuple):
+        return spoken_on.year + year[1]
+    return year
 
 
 def _number(raw: str) -> int:

@@ -56,9 +56,18 @@ ABBREVIATIONS = {
 }
 # Words every body's name has, which tell none apart.
 _CHINESE_PREFIX = re.compile(r"^(中共)?(?:[省区县]|市(?!场))?(委|政府)?")
+# A province's, the state's or a ministry's body: none of the city's departments.
+_ABOVE = re.compile(
+    r"(省|国家|国务院|中央|自治区|部委|中共中央)|(?:provincial|national|state|central|ministry|"
+    r"\w+\s+province)\b|[A-Z]\w+\s+Provincial\b",
+    re.I,
+)
 _GOVERNMENT = re.compile(
     r"(?:市|县|区)?(?:人民)?政府|(?:city|county|district|municipal)?\s*(?:people's\s+)?government",
     re.I,
+)
+_OTHER_PLACE = re.compile(
+    r"[\u4e00-\u9fff]{2,4}(?:区|县|市|镇|乡)(?!委|政府|长)[\u4e00-\u9fff]|[A-Z][a-z]+\s+(?:District|County|City)\s+\w"
 )
 _TYPE = re.compile(r"(委员会|局|委|办公室|办|中心|室|厅)$")
 _ENUMERATOR = re.compile(
@@ -77,10 +86,14 @@ def suggested_department(city: City, phrase: str | None) -> Department | None:
     if not phrase:
         return None
     phrase = re.sub(r"^the\s+", "", _ENUMERATOR.sub("", phrase.strip()), flags=re.I)
+    if _ABOVE.match(phrase):
+        return None  # 省发改委, "the Ministry of Finance": not a department of the city
     phrase, named_city = _without_city(city, phrase)
     if named_city and (not phrase or _GOVERNMENT.fullmatch(phrase)):
         return _main_department(city)  # 海宁市要… in Haining's own speech
     unit, rest = _sub_unit(city, phrase)
+    if unit is None and not named_city and _OTHER_PLACE.match(phrase):
+        return None  # 南湖区财政局, "Jiangning District Finance Bureau": another place's body
     departments = list(unit.departments) if unit else _departments_within(city)
     if unit and (not rest or _GOVERNMENT.fullmatch(rest)):
         return _main_department(unit)  # 海宁市, 海宁市政府, "the Haining City Government"

@@ -97,6 +97,8 @@ def split_points(directive: Directive) -> list[int]:
 
 def split(directive: Directive, actor: User, at: int) -> Directive:
     """Two directives from one, cut at the word boundary `at`; both spans stay exact."""
+    if db.session.scalar(select(ActionItem.id).where(ActionItem.directive_id == directive.id)):
+        raise Invalid({"split_at": _("This directive has items already; it cannot be split.")})
     speech = directive.speech
     text = speech.text
     language = speech.language
@@ -168,7 +170,7 @@ def missed_sentences(speech: Speech) -> list[tuple[int, int]]:
     return [
         (start, end)
         for start, end in split_sentences(text)
-        if not any(start <= s and e <= end for s, e in spans)
+        if not any(s < end and start < e for s, e in spans)  # a merged one may cover two
         and not _NOT_A_SENTENCE.fullmatch(text, start, end)
     ]
 
@@ -225,7 +227,7 @@ def _suggest_from_text(directive: Directive, speech: Speech, *, replace: bool) -
     )
     owner = next((p.owner.phrase for p in overlapping if p.owner), None)
     if replace or directive.time_limit is None:
-        directive.time_limit = limit.phrase if limit else None
+        directive.time_limit = limit.phrase[:120] if limit else None
         directive.suggested_due_on = (
             limit.due_on(speech.delivered_on, is_workday) if limit else None
         )

@@ -105,7 +105,13 @@ def import_speech(
         city=city,
         speaker=speaker,
         title=(title or headline or f"Speech by {speaker}, {delivered_on.isoformat()}").strip(),
-        title_zh=title_zh,
+        # Untitled: a name each language reads (沈伟讲话（2026年3月2日）).
+        title_zh=title_zh
+        or (
+            None
+            if title or headline
+            else f"{speaker}讲话（{delivered_on:%Y}年{delivered_on.month}月{delivered_on.day}日）"
+        ),
         delivered_on=delivered_on,
         outlet=outlet,
         language=language_of(body),
@@ -124,7 +130,7 @@ def import_speech(
                 end_offset=proposed.end,
                 sentence_start=proposed.sentence_start,
                 sentence_end=proposed.sentence_end,
-                time_limit=limit.phrase if limit else None,
+                time_limit=limit.phrase[:120] if limit else None,
                 suggested_due_on=limit.due_on(delivered_on, is_workday) if limit else None,
                 cadence=limit.cadence if limit else None,
                 owner_hint=proposed.owner.phrase[:160] if proposed.owner else None,

@@ -262,3 +262,55 @@ def test_an_untitled_speech_is_named_in_chinese_too(client, login_as):
     _post(client, "要加快建设数据平台。", speaker="郑")
     speech = db.session.scalar(select(Speech).where(Speech.speaker == "郑"))
     assert speech.title_zh == "郑讲话（2026年3月3日）"
+
+
+def test_a_marked_sentence_takes_the_owner_its_words_or_its_item_name(client, login_as):
+    login_as("supervisor")
+    text = (
+        "四、区块链标准体系的研究制定工作，由市经信局负责。\n"
+        "市商务局要在跨境贸易领域先行先试。\n\n"
+        "（六）数据安全保障。\n责任单位：市大数据局"
+    )
+    _post(client, text, speaker="钱")
+    speech = db.session.scalar(select(Speech).where(Speech.speaker == "钱"))
+    for words in ("区块链标准体系", "市商务局要", "（六）数据安全保障"):
+        start = next(
+            s
+            for s, e in review_missed(speech)
+            if speech.text[s:e].lstrip("四、").startswith(words.lstrip("四、"))
+            or speech.text[s:e].startswith(words)
+        )
+        assert (
+            client.post(f"/speeches/{speech.id}/sentences", data={"start": start}).status_code
+            == 302
+        )
+        db.session.expire_all()
+        speech = db.session.get(Speech, speech.id)
+    hints = {
+        d.source_text: (d.owner_hint, d.suggested_department and d.suggested_department.slug)
+        for d in speech.directives
+    }
+    assert hints["区块链标准体系的研究制定工作，由市经信局负责"] == ("市经信局", "miit")
+    assert hints["市商务局要在跨境贸易领域先行先试"][0] == "市商务局"
+    assert hints["数据安全保障"] == ("市大数据局", "bigdata")
+
+
+def review_missed(speech):
+    from tracker.speeches.review import missed_sentences
+
+    return missed_sentences(speech)
+
+
+def test_a_suggested_department_without_staff_is_named_but_not_offered(client, login_as):
+    login_as("other_supervisor")
+    _post(client, "要求：市发改委要牵头编制规划。", city="jiaxing", speaker="孙")
+    speech = db.session.scalar(select(Speech).where(Speech.speaker == "孙"))
+    client.post(f"/speeches/{speech.id}/accept-all")
+    drc = _department("jiaxing", "drc")
+    from tracker.models import User
+
+    if db.session.scalar(select(User).where(User.department_id == drc.id, User.is_active)):
+        pytest.skip("the demo gave Jiaxing's DRC a staff member")
+    page = client.get(f"/speeches/{speech.id}/assign").get_data(as_text=True)
+    assert "尚无可指定的人员" in page or "no staff member to assign yet" in page
+    assert f"suggested={drc.id}" not in page

@@ -17,6 +17,7 @@ __all__ = [
     "add_months",
     "extract_directives",
     "language_of",
+    "owner_named_for",
     "split_headline",
     "split_sentences",
     "tidy_span",
@@ -160,6 +161,39 @@ def _give_time(directives: list, untimed: list[int], limit: TimeLimit | None) ->
     for index in untimed:
         directives[index] = replace(directives[index], time_limit=limit)
     untimed.clear()
+
+
+def owner_named_for(text: str, start: int, end: int) -> OwnerHint | None:
+    """The owner the text names for the words text[start:end] that the extractor did not
+    propose (a sentence a reviewer marks): in the sentence itself (its subject, 由…负责, a
+    closing bracket), else on its item's 责任单位 / "Responsible units:" line after it."""
+    rules = chinese if language_of(text) == "zh" else english
+    for clause in rules.sentence_clauses(text, start, end):
+        if clause.owner:
+            return _hint(text, clause.owner)
+    subject = rules.named_subject(text, start, end)
+    if subject:
+        return _hint(text, subject)
+    by = _BY_ANYWHERE.search(text, start, end)
+    if by:
+        return OwnerHint(by.group("unit"), by.start("unit"), by.end("unit"))
+    closing = rules.closing_owner(text, start, end)
+    if closing:
+        return _hint(text, closing)
+    paragraph_end = _paragraph_end(text, end)
+    for sentence_start, sentence_end in split_sentences(text[:paragraph_end]):
+        if sentence_start < end:
+            continue
+        if rules.starts_item(text, sentence_start, sentence_end):
+            return None
+        named = rules.owner_line(text, sentence_start, sentence_end)
+        if named:
+            return _hint(text, named)
+    return None
+
+
+# 由市经信局负责 / 由市经信局牵头 anywhere in a sentence.
+_BY_ANYWHERE = re.compile(r"由(?!于|此)(?P<unit>[^，。；：、由]{2,24}?)(负责|牵头)")
 
 
 def _hint(text: str, span: tuple[int, int] | None) -> OwnerHint | None:

@@ -164,6 +164,12 @@ def owner_line(text: str, start: int, end: int) -> tuple[int, int] | None | bool
     return False
 
 
+def named_subject(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The named unit before the sentence's modal (市商务局要…), whatever follows it."""
+    modal = _modal(text, start, end)
+    return _owner(text, start, modal[0]) if modal else None
+
+
 def starts_item(text: str, start: int, end: int) -> bool:
     """Whether the sentence text[start:end] opens a numbered item (1.…, （一）…)."""
     return bool(ENUMERATOR.match(text, start, end))

@@ -212,6 +212,14 @@ def owner_line(text: str, start: int, end: int) -> tuple[int, int] | None | bool
     return _first_unit(text, line.end(), end)
 
 
+def named_subject(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The named unit before the sentence's modal ("The Bureau of Commerce should …")."""
+    modal = _MODAL.search(text, start, end)
+    if modal is None or _verbless_lead(text, start, modal.start()):
+        return None
+    return _owner(text, start, modal.start())
+
+
 def starts_item(text: str, start: int, end: int) -> bool:
     """Whether the sentence text[start:end] opens a numbered item ("(1) …", "2. …")."""
     return bool(_ENUMERATOR.match(text, start, end))

@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select
 from .. import audit
 from ..access import within
 from ..extensions import db
-from ..extraction import extract_directives, split_sentences, tidy_span
+from ..extraction import extract_directives, owner_named_for, split_sentences, tidy_span
 from ..extraction.timing import find_time_limit
 from ..i18n import local_name
 from ..models import (
@@ -226,6 +226,9 @@ def _suggest_from_text(directive: Directive, speech: Speech, *, replace: bool) -
         (p.time_limit for p in overlapping if p.time_limit), None
     )
     owner = next((p.owner.phrase for p in overlapping if p.owner), None)
+    if owner is None and not overlapping:  # a sentence the extractor missed
+        named = owner_named_for(speech.text, directive.sentence_start, directive.sentence_end)
+        owner = named.phrase if named else None
     if replace or directive.time_limit is None:
         directive.time_limit = limit.phrase[:120] if limit else None
         directive.suggested_due_on = (

@@ -334,6 +334,7 @@ def assign(speech_id: int):
         accepted={d.id: d for d in accepted},
         suggestions=suggestions,
         departments=departments,
+        staffed={u.department_id for u in staff.values()},
         publish_form=FlaskForm(),
     ), status
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tracker.extensions import db
-from tracker.models import ActionItem, City, Department, Speech
+from tracker.models import ActionItem, City, Department, Speech, User
 from tracker.speeches.owners import suggested_department
 
 CHINESE = """市委书记：加快数字经济发展
@@ -49,6 +49,19 @@ def _department(city: str, slug: str) -> Department:
         ("nanjing", "各地各部门", None),
         ("nanjing", "Municipal Bureau", None),  # says nothing that tells departments apart
         ("nanjing", "", None),
+        # Official short names, governments named with their city, a city's own speech:
+        ("nanjing", "市发展改革委", ("nanjing", "drc")),
+        ("jiaxing", "海宁市政府", ("haining", "government")),
+        ("jiaxing", "the Haining City Government", ("haining", "government")),
+        ("haining", "海宁市", ("haining", "government")),  # the city's own speech
+        ("nanjing", "四、Municipal Science and Technology Bureau", ("nanjing", "stb")),
+        # The province's, the state's or another place's bodies: none of the city's.
+        ("nanjing", "省发改委", None),
+        ("nanjing", "国家发展改革委", None),
+        ("nanjing", "Ministry of Finance", None),
+        ("nanjing", "Provincial Development and Reform Commission", None),
+        ("nanjing", "Jiangning District Finance Bureau", None),
+        ("jiaxing", "南湖区财政局", None),
     ],
 )
 def test_an_owner_phrase_is_matched_to_a_department_or_to_none(seeded, city, phrase, department):
@@ -141,20 +154,6 @@ def test_moving_a_draft_to_another_city_suggests_that_citys_departments(client, 
     assert second.owner_hint == "海宁市"
 
 
-@pytest.mark.parametrize(
-    ("city", "phrase", "department"),
-    [
-        ("nanjing", "市发展改革委", ("nanjing", "drc")),
-        ("jiaxing", "海宁市政府", ("haining", "government")),
-        ("jiaxing", "the Haining City Government", ("haining", "government")),
-        ("haining", "海宁市", ("haining", "government")),  # the city's own speech
-        ("nanjing", "四、Municipal Science and Technology Bureau", ("nanjing", "stb")),
-    ],
-)
-def test_short_official_names_and_governments_are_matched(seeded, city, phrase, department):
-    assert suggested_department(_city(city), phrase) == _department(*department)
-
-
 def test_a_body_of_the_same_kind_with_a_longer_name_is_matched(seeded):
     jiaxing = _city("jiaxing")
     assert _department("jiaxing", "bigdata").name_zh == "大数据发展管理局"
@@ -198,14 +197,8 @@ def test_a_directive_with_items_is_not_merged_into_and_bare_lines_are_no_sentenc
     speech = db.session.scalar(select(Speech).where(Speech.speaker == "吴"))
     first, second = sorted(speech.directives, key=lambda d: d.start_offset)
     client.post(f"/speeches/{speech.id}/accept-all")
-    staff = db.session.scalar(
-        select(func.min(ActionItem.responsible_id))
-    )  # any Nanjing staff member of the demo holds items: use the big data office's
     bigdata = _department("nanjing", "bigdata")
-    from tracker.models import User
-
     person = db.session.scalar(select(User).where(User.department_id == bigdata.id))
-    assert staff is not None and person is not None
     response = client.post(
         f"/speeches/{speech.id}/assign",
         data={"directives": [first.id], "department": bigdata.id, "responsible": person.id},
@@ -240,21 +233,6 @@ def test_taking_a_suggestion_chooses_someone_of_that_department(client, login_as
     assert selected and "Development and Reform Commission" in (
         selected.group(1) or selected.group(2)
     )
-
-
-@pytest.mark.parametrize(
-    ("city", "phrase"),
-    [
-        ("nanjing", "省发改委"),
-        ("nanjing", "国家发展改革委"),
-        ("nanjing", "Ministry of Finance"),
-        ("nanjing", "Provincial Development and Reform Commission"),
-        ("nanjing", "Jiangning District Finance Bureau"),
-        ("jiaxing", "南湖区财政局"),
-    ],
-)
-def test_bodies_of_the_province_the_state_or_another_place_suggest_none(seeded, city, phrase):
-    assert suggested_department(_city(city), phrase) is None
 
 
 def test_an_untitled_speech_is_named_in_chinese_too(client, login_as):
@@ -307,8 +285,6 @@ def test_a_suggested_department_without_staff_is_named_but_not_offered(client, l
     speech = db.session.scalar(select(Speech).where(Speech.speaker == "孙"))
     client.post(f"/speeches/{speech.id}/accept-all")
     drc = _department("jiaxing", "drc")
-    from tracker.models import User
-
     if db.session.scalar(select(User).where(User.department_id == drc.id, User.is_active)):
         pytest.skip("the demo gave Jiaxing's DRC a staff member")
     page = client.get(f"/speeches/{speech.id}/assign").get_data(as_text=True)

@@ -12,6 +12,7 @@ from functools import cache
 
 from .lexicon import TASK_VERBS, dictionary_verbs, verb_at
 from .sentences import Clause, shared_owners, trim
+from .timing import time_phrase_end
 
 MODALS = ("必须", "务必", "应当", "需要", "要", "应", "须", "将", "请")
 # 要 and 应 inside other words are no modal (重要, 要求, 应用, 响应 …).
@@ -29,18 +30,8 @@ _ADVERBS = re.compile(
     r"|精准|分类|分别|至少|亲自|足额|逐一|按时|按期|如期|广泛|常态化|系统|一律|全部|集中|共同"
     r"|联合|定期|专项|迅速|优先|加紧|务实|实质性|逐项|逐条|逐户|依规依纪|依规|依纪|严肃|及早|正式|严厉|适时|原则上)+"
 )
-TIME_PHRASE = re.compile(
-    r"(到|在|于)?((今年|明年|全年|20\d\d年)(年底|底)?(前|之前)?|年底前|年底之前|年内|年底"
-    r"|第?[一二三四1-4]季度末?(前|之前)?|上半年|下半年"
-    r"|[零一二两三四五六七八九十\d]{1,3}(年|个月|周|天|日|个工作日|小时)(内|之内)"
-    r"|每(天|日|周|月|季度|半年|年)(\d{1,2}[日时])?(前|之前)?|汛前|汛期前|主汛期前|春节前|开学前"
-    r"|\d{1,2}月\d{1,2}日(\d{1,2}时)?起|[\u4e00-\u9fff]{1,5}后\d{1,3}(小时|天|日|个工作日)内"
-    r"|明年底(前|之前)?|今年底(前|之前)?|[下本]个?月(底|末)(前|之前)?|(20\d\d年)?\d{1,2}月(前|之前)"
-    r"|(今年|明年|次年)\d{1,2}月(底|末)(前|之前)?|(今年|明年|次年)?第?[一二三四]季度(末|内)?(前|之前)?"
-    r"|(春节|清明节?|国庆|五一|汛期|节日|假期|节假日|重点时段|防火期|防火紧要期)(期间|前后)"
-    r"|(20\d\d年)?(\d{1,2}|[一二三四五六七八九十]{1,2})月(底|末|\d{1,2}日)(前|之前)?"
-    r"|提前[\d一二三四五六七八九十]{1,2}个?工作日)"
-)
+# A year named alone before its task (今年，我们将…; 2026年，…), which no deadline reads.
+_YEAR_WORD = re.compile(r"(到|在|于)?(今年|明年|全年|20\d\d年)(年底|底)?(前|之前)?")
 _CONNECTIVE = re.compile(r"同时|此外|另外|并且|而且|并|还要|以及")
 _UNIT = re.compile(
     r"[\u4e00-\u9fff（）、]{1,16}?(局|委员会|委|办公室|办|厅|部|院|署|市|县|区|镇|乡|街道|政府|管委会"
@@ -583,7 +574,7 @@ def _plain_subject(subject: str) -> bool:
         not subject
         or bool(_GENERIC.fullmatch(subject))
         or bool(_TIME_SUBJECT.fullmatch(subject))
-        or bool(TIME_PHRASE.fullmatch(subject))
+        or _time_end(subject, 0, len(subject)) == len(subject)
         or bool(re.fullmatch(r"(今年|明年|下一步)?[，,]?(我们|我市|我省|全市|全省)", subject))
     )
 
@@ -594,9 +585,9 @@ def _owner(text: str, start: int, end: int) -> tuple[int, int] | None:
     start, end = trim(text, start, end)
     while end > start and text[end - 1] in "，也还都":
         end -= 1
-    time = TIME_PHRASE.match(text, start, end)
+    time = _time_end(text, start, end)
     if time:  # 年底前市经信局要…
-        start = time.end()
+        start = time
     first = text.find("、", start, end)
     if first > start:
         end = first
@@ -642,13 +633,19 @@ def _opens_task(text: str, pos: int, end: int) -> bool:
 _PREP = tuple(_PREPOSITIONS)
 
 
+def _time_end(text: str, pos: int, end: int) -> int | None:
+    """Where a time phrase at text[pos] ends (the deadlines and cadences `timing` reads, and
+    a year named alone), or None."""
+    year = _YEAR_WORD.match(text, pos, end)
+    ends = [time_phrase_end(text, pos, end), year.end() if year else None]
+    return max((e for e in ends if e), default=None)
+
+
 def _skip_time(text: str, pos: int, end: int) -> int:
-    time = TIME_PHRASE.match(text, pos, end)
+    time = _time_end(text, pos, end)
     if time:
-        again = TIME_PHRASE.match(text, time.end(), end)  # 在每年一季度末前…
-        if again and again.end() > time.end():
-            time = again
-        after = time.end() + (text[time.end() : time.end() + 1] == "，")
+        time = _time_end(text, time, end) or time  # 在每年一季度末前…
+        after = time + (text[time : time + 1] == "，")
         nxt = text[after : after + 1]
         if (
             verb_at(text, after)

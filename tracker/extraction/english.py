@@ -13,45 +13,36 @@ from .sentences import QUOTES, Clause, shared_owners, trim
 # Verbs that open an instruction. Nouns that double as verbs in these texts ("research",
 # "trade", "service", "support" after "and") are handled where they stand.
 VERBS = frozenset(
-    """accelerate achieve add adhere adjust adopt advance allocate apply arrange assess attract
-    award base boost break bring build carry check clean clear close combine commend compile
-    complete conduct consolidate construct continue control coordinate crack create cultivate
-    cut deepen define deliver deploy designate develop do draft draw drive eliminate encourage
-    enforce enhance ensure establish evaluate examine expand explore extend facilitate finish
-    focus form formulate foster further gather give grant grasp guarantee guide handle help
-    highlight hold identify implement improve incorporate increase incubate innovate inspect
-    integrate intensify introduce investigate issue keep launch lead list lower maintain make
-    manage mobilize modernize monitor nurture offer open optimize organize oversee pilot plan
-    popularize prepare prevent promote protect provide publicize publish pursue push put raise
-    reach rectify reduce reform regard register reinforce release relocate renovate report
-    require resolve restore revise reward rely safeguard schedule secure seize select set
-    settle shut simplify speed spread stabilize standardize start step steer stop streamline
-    strengthen strive submit supervise support take tighten train transform treat update upgrade
-    use verify widen win work install renovate tap collect contact recommend review include patrol
-    fight assign audit broaden certify clarify classify cover dispatch distribute double
-    employ equip examine expedite fill fix follow fund hire host inform initiate invest invite lay
-    link notify operate pay post prioritize procure purchase recruit rebuild recycle regulate
-    renew replace replicate retrofit revitalize screen share sign solicit staff subsidize
-    summarize survey sustain tackle test track transfer unify visit waive name expose punish
-    penalize investigate ban prohibit restrict enlarge shorten lengthen decrease accelerate
-    replenish deploy designate stimulate attract absorb dredge harden plant reward commend send
-    supply connect store answer respond serve reply migrate notify warn evacuate relocate rescue
-    deliver dispatch equip upgrade cover contract store retain sample inspect close suspend
-    revoke cancel list publish disclose release announce hold convene attend organise organize
-    standardise standardize prioritise prioritize mobilise mobilize optimise optimise
-    modernise modernize utilise utilize digitize digitalize share open enroll enrol admit recruit
-    visit cultivate breed plant irrigate harvest protect restore treat purify remove demolish
-    dismantle clear clean renovate retrofit reinforce repair maintain operate run launch pilot
-    apply approve authorize register certify license permit accept handle process settle solve
-    address resolve rectify correct punish fine sanction prosecute investigate audit examine
-    verify check screen monitor track trace record report submit file provide offer grant give
-    allocate fund finance invest subsidize reimburse pay raise lower reduce cut shorten speed
-    simplify streamline merge integrate combine coordinate cooperate partner sign conclude
-    attach adapt involve repair order divide return impose levy collect deduct withhold freeze
-    suspend blacklist
-    post accept settle pay clear recover repay compensate arrange dispatch train educate
-    persuade patrol guard watch control extinguish put ensure verify name notify circulate
-    interview summon warn criticize commend praise award recognize enlist establish""".split()
+    """absorb accelerate accept achieve adapt add address adhere adjust admit adopt advance
+    allocate announce answer apply approve arrange assess assign attach attend attract audit
+    authorize award ban base blacklist boost break breed bring broaden build cancel carry
+    certify check circulate clarify classify clean clear close collect combine commend
+    compensate compile complete conclude conduct connect consolidate construct contact continue
+    contract control convene cooperate coordinate correct cover crack create criticize
+    cultivate cut decrease deduct deepen define deliver demolish deploy designate develop
+    digitalize digitize disclose dismantle dispatch distribute divide do double draft draw
+    dredge drive educate eliminate employ encourage enforce enhance enlarge enlist enrol enroll
+    ensure equip establish evacuate evaluate examine expand expedite explore expose extend
+    extinguish facilitate fight file fill finance fine finish fix focus follow form formulate
+    foster freeze fund further gather give grant grasp guarantee guard guide handle harden
+    harvest help highlight hire hold host identify implement impose improve include incorporate
+    increase incubate inform initiate innovate inspect install integrate intensify interview
+    introduce invest investigate invite involve irrigate issue keep launch lay lead lengthen
+    levy license link list lower maintain make manage merge migrate mobilise mobilize modernise
+    modernize monitor name notify nurture offer open operate optimise optimize order organise
+    organize oversee partner patrol pay penalize permit persuade pilot plan plant popularize
+    post praise prepare prevent prioritise prioritize process procure prohibit promote
+    prosecute protect provide publicize publish punish purchase purify pursue push put raise
+    reach rebuild recognize recommend record recover recruit rectify recycle reduce reform
+    regard register regulate reimburse reinforce release relocate rely remove renew renovate
+    repair repay replace replenish replicate reply report require rescue resolve respond
+    restore restrict retain retrofit return review revise revitalize revoke reward run
+    safeguard sample sanction schedule screen secure seize select send serve set settle share
+    shorten shut sign simplify solicit solve speed spread stabilize staff standardise
+    standardize start steer step stimulate stop store streamline strengthen strive submit
+    subsidize summarize summon supervise supply support survey suspend sustain tackle take tap
+    test tighten trace track train transfer transform treat unify update upgrade use utilise
+    utilize verify visit waive warn watch widen win withhold work""".split()
 )
 ADVERBS = frozenset(
     """further vigorously actively continuously constantly also firmly earnestly effectively
@@ -69,10 +60,14 @@ _MODAL = re.compile(
     r"|please)\b\s*",
     re.I,
 )
+# A past participle: "established", "built", "set" …
+_PARTICIPLE = (
+    r"(?:\w+ed|built|made|set|kept|given|taken|drawn|held|done|laid|shut|cut|put|brought|sought"
+    r"|won|run|begun|met|paid|sent)"
+)
 _PASSIVE = re.compile(
-    r"(?:be|been)\s+(?:(?:\w+ly|further|also|still|fully|all|newly|well)\s+)*(?:\w+ed|built|made"
-    r"|set|kept|given|taken|drawn|held|done|laid|shut|cut|put|brought|sought|won|run|begun|met"
-    r"|in\s+place|in\s+operation|in\s+use|available)\b",
+    r"(?:be|been)\s+(?:(?:\w+ly|further|also|still|fully|all|newly|well)\s+)*"
+    rf"(?:{_PARTICIPLE}|in\s+place|in\s+operation|in\s+use|available)\b",
     re.I,
 )
 # A measured target: "the number of 5G base stations will reach 250,000".
@@ -123,7 +118,7 @@ _ACTORS = re.compile(
     r"|owners|employers|platforms|organizations|organisations|associations|providers|doctors"
     r"|physicians|teachers|police|inspectors|we|you|contractors|developers|builders|suppliers"
     r"|producers|farmers|households|students|parents|drivers|workers|sellers|merchants|landlords"
-    r"|managers|users|applicants|holders|those|persons|heads|chiefs|secretaries|mayors)\b",
+    r"|managers|users|applicants|holders|those|persons|heads|secretaries|mayors)\b",
     re.I,
 )
 _CONNECTIVE = re.compile(
@@ -137,8 +132,7 @@ _CALLED_ON = re.compile(
     r"(?P<who>(?:the\s+)?[A-Z][^,;]{2,80}?)\s+to\s+"
 )
 _THAT_PASSIVE = re.compile(
-    r"(?:that\s+)?[\w“”\"'’ -]{2,90}?\s+be\s+(?:(?:\w+ly|further|also|all)\s+)*(?:\w+ed|built|made"
-    r"|set|kept|given|taken|drawn|held|done|laid|shut|cut|put|brought|paid|sent|run)\b",
+    rf"(?:that\s+)?[\w“”\"'’ -]{{2,90}}?\s+be\s+(?:(?:\w+ly|further|also|all)\s+)*{_PARTICIPLE}\b",
     re.I,
 )
 _THAT = re.compile(r"that\s+", re.I)

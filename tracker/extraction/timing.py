@@ -309,6 +309,16 @@ def find_time_limits(text: str, start: int = 0, end: int | None = None) -> list[
     return limits
 
 
+def time_phrase_end(text: str, pos: int, end: int) -> int | None:
+    """Where a Chinese time phrase that starts at text[pos] (after 到, 在 or 于) ends: the
+    longest of the phrases `find_time_limits` reads, or None."""
+    start = pos + (text[pos : pos + 1] in ("到", "在", "于"))
+    ends = [
+        m.end() for pattern, _kind in _PATTERNS_CHINESE if (m := pattern.match(text, start, end))
+    ]
+    return max(ends, default=None)
+
+
 def find_time_limit(text: str, start: int = 0, end: int | None = None) -> TimeLimit | None:
     """The first time limit in text[start:end], with offsets into the whole text."""
     end = len(text) if end is None else end

@@ -123,8 +123,7 @@ def split(directive: Directive, actor: User, at: int) -> Directive:
         state=DirectiveState.PROPOSED,
     )
     db.session.add(new)
-    for part in (directive, new):  # each part's own words say when and who, if they do
-        _suggest_from_text(part, speech, replace=True)
+    _suggest_from_text(speech, directive, new)  # each part's own words say when and who
     db.session.flush()
     _renumber(speech)
     audit.record("directive.split", directive, actor=actor, new=new.id)
@@ -203,7 +202,7 @@ def add_sentence(speech: Speech, actor: User, sentence_start: int) -> Directive:
         state=DirectiveState.ACCEPTED,
     )
     db.session.add(directive)
-    _suggest_from_text(directive, speech, replace=True)
+    _suggest_from_text(speech, directive)
     db.session.flush()
     _renumber(speech)
     audit.record("directive.added", directive, actor=actor)
@@ -215,27 +214,25 @@ _ITEM_NUMBER = re.compile(
 )
 
 
-def _suggest_from_text(directive: Directive, speech: Speech, *, replace: bool) -> None:
-    """What the text says of when and who for the directive's words, as the extractor reads
+def _suggest_from_text(speech: Speech, *directives: Directive) -> None:
+    """What the text says of when and who for each directive's words, as the extractor reads
     them in the whole text (an owner line or a 办理时限 line of its item counts)."""
-    start, end = directive.start_offset, directive.end_offset
-    overlapping = [
-        p for p in extract_directives(speech.text) if min(end, p.end) - max(start, p.start) > 0
-    ]
-    limit = find_time_limit(speech.text, start, end) or next(
-        (p.time_limit for p in overlapping if p.time_limit), None
-    )
-    owner = next((p.owner.phrase for p in overlapping if p.owner), None)
-    if owner is None and not overlapping:  # a sentence the extractor missed
-        named = owner_named_for(speech.text, directive.sentence_start, directive.sentence_end)
-        owner = named.phrase if named else None
-    if replace or directive.time_limit is None:
+    proposals = extract_directives(speech.text)
+    for directive in directives:
+        start, end = directive.start_offset, directive.end_offset
+        overlapping = [p for p in proposals if min(end, p.end) - max(start, p.start) > 0]
+        limit = find_time_limit(speech.text, start, end) or next(
+            (p.time_limit for p in overlapping if p.time_limit), None
+        )
+        owner = next((p.owner.phrase for p in overlapping if p.owner), None)
+        if owner is None and not overlapping:  # a sentence the extractor missed
+            named = owner_named_for(speech.text, directive.sentence_start, directive.sentence_end)
+            owner = named.phrase if named else None
         directive.time_limit = limit.phrase[:120] if limit else None
         directive.suggested_due_on = (
             limit.due_on(speech.delivered_on, is_workday) if limit else None
         )
         directive.cadence = limit.cadence if limit else None
-    if replace or directive.owner_hint is None:
         directive.owner_hint = owner[:160] if owner else None
         directive.suggested_department = suggested_department(speech.city, owner)
 

@@ -52,7 +52,7 @@ ADVERBS = frozenset(
 )
 _VERBS_AND_ADVERBS = VERBS | ADVERBS
 _MODAL = re.compile(
-    r"\b(?:it\s+is\s+(?:necessary|essential|imperative|important|urgent|vital)\s+to"
+    r"\b(?=[iemswnhacup])(?:it\s+is\s+(?:necessary|essential|imperative|important|urgent|vital)\s+to"
     r"|efforts\s+(?:should|must|will|shall)\s+(?:also\s+)?be\s+made\s+to"
     r"|(?:must|should|shall|will|need\s+to|needs\s+to|has\s+to|have\s+to|is\s+to|are\s+to)"
     r"(?:\s+also)?"
@@ -140,14 +140,14 @@ _CONDITION = re.compile(r"(?:where|if|when|once|in\s+case)\b", re.I)
 _EFFORTS = re.compile(r"(?:make\s+)?efforts\s+to\s+", re.I)
 _CALLED_FOR_GERUND = re.compile(r"\bcall(?:ed|s)?\s+for\s+(?=\w+ing\b)", re.I)
 _SPEECH = re.compile(
-    r"(?<!\bbe\s)(?<!been\s)(?<!\bis\s)(?<!are\s)(?<!was\s)(?<!were\s)"
-    r"\b(?:said|pointed\s+out|stressed|emphasi[sz]ed|noted|required|demanded|added"
+    r"\b(?=[spnrdamu])(?<!\bbe\s)(?<!been\s)(?<!\bis\s)(?<!are\s)(?<!was\s)(?<!were\s)"
+    r"(?:said|pointed\s+out|stressed|emphasi[sz]ed|noted|required|demanded|added"
     r"|made\s+it\s+clear|underlined|underscored)(?:\s+that)?\b[,:]?\s*",
     re.I,
 )
 _REPORTING = re.compile(
-    r"^according\s+to\b|\b(?:was|were)\s+held\b|\bheld\s+(?:a|an|the)\b|\bpresided\s+over\b"
-    r"|\battended\b|\bchaired\b",
+    r"^according\s+to\b|\b(?=[wphac])(?:(?:was|were)\s+held\b|held\s+(?:a|an|the)\b"
+    r"|presided\s+over\b|attended\b|chaired\b)",
     re.I,
 )
 _CONTACT = re.compile(

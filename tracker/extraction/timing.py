@@ -313,6 +313,8 @@ def time_phrase_end(text: str, pos: int, end: int) -> int | None:
     """Where a Chinese time phrase that starts at text[pos] (after 到, 在 or 于) ends: the
     longest of the phrases `find_time_limits` reads, or None."""
     start = pos + (text[pos : pos + 1] in ("到", "在", "于"))
+    if not _ANY_CHINESE.match(text, start, end):  # one pass rules out every pattern
+        return None
     ends = [
         m.end() for pattern, _kind in _PATTERNS_CHINESE if (m := pattern.match(text, start, end))
     ]

@@ -146,6 +146,8 @@ ACCOUNTS = {
     "staff": "wang.lei@nanjing.example.com",  # Nanjing DRC
     "other_staff": "sun.min@nanjing.example.com",  # Nanjing Science and Technology Bureau
     "haining_staff": "yao.ming@haining.example.com",
+    "leader": "han.bin@nanjing.example.com",  # Nanjing's vice mayor: watches and instructs
+    "supporter": "xu.ting@nanjing.example.com",  # Nanjing MIIT, supports a DRC item
 }
 
 

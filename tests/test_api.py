@@ -13,7 +13,7 @@ from sqlalchemy import select
 from tests.conftest import ACCOUNTS
 from tracker.api.tokens import issue
 from tracker.extensions import db
-from tracker.models import ActionItem, ApiToken, Status
+from tracker.models import ActionItem, ApiToken, ExtensionRequest, ExtensionState, Status
 
 TITLE = "Compile the list of major blockchain projects for the year"  # Nanjing DRC, Wang Lei
 
@@ -57,8 +57,8 @@ def test_a_browser_session_is_not_enough_for_the_api(client, login_as):
 def test_staff_list_only_what_they_may_see(client, token_for):
     body = client.get("/api/v1/items?per_page=100", headers=token_for("staff")).get_json()
     titles = {item["title"] for item in body["items"]}
-    # The DRC's three items, and one of the Big Data Administration that Wang Lei co-owns.
-    assert TITLE in titles and body["total"] == len(titles) == 4
+    # The DRC's seven items, and one of the Big Data Administration that Wang Lei co-owns.
+    assert TITLE in titles and body["total"] == len(titles) == 8
     other = client.get("/api/v1/items?per_page=100", headers=token_for("other_staff")).get_json()
     assert TITLE not in {item["title"] for item in other["items"]}
 
@@ -134,7 +134,7 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 def test_fuzz_the_api_keeps_to_its_openapi_document(app, token_for, mode):
-    """Every operation, as an admin, a supervisor and a staff member. Valid requests get a
+    """Every operation, as an admin, a supervisor, a staff member and a leader. Valid requests get a
     documented status, content type and body; invalid ones (a string beyond its maxLength,
     a wrong type, a missing field, a number out of range) are refused with a 4xx. No 500."""
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
@@ -144,10 +144,14 @@ def test_fuzz_the_api_keeps_to_its_openapi_document(app, token_for, mode):
         "GET /api/v1/items/{item_id}",
         "POST /api/v1/items/{item_id}/updates",
         "GET /api/v1/boards",
+        "POST /api/v1/items/{item_id}/acknowledge",
+        "POST /api/v1/items/{item_id}/extension-requests",
+        "POST /api/v1/extension-requests/{request_id}/decision",
+        "POST /api/v1/items/{item_id}/instructions",
     }
     if mode == GenerationMode.NEGATIVE:  # only what the caller sends can be made invalid
         operations = [op for op in operations if op.body or _parameters(op) - {"Authorization"}]
-    for role in ("admin", "supervisor", "staff"):
+    for role in ("admin", "supervisor", "staff", "leader"):
         for operation in operations:
             _keeps_to_the_document(operation, mode, token_for(role))
 
@@ -178,11 +182,17 @@ def test_every_max_length_the_document_declares_is_enforced(client, token_for):
     character beyond its maxLength with a 400 that names it and the limit."""
     from tracker.api.openapi import document
 
-    headers, item = token_for("staff"), _item()
+    staff, item = token_for("staff"), _item()
+    # Each call as the role that may make it: a decision by a supervisor, a 批示 by a leader.
+    callers = {"decision": token_for("supervisor"), "instructions": token_for("leader")}
+    pending = db.session.scalar(
+        select(ExtensionRequest.id).where(ExtensionRequest.state == ExtensionState.PENDING)
+    )
     report = {"version": item.version, "status": "in_progress", "progress": 50}
     checked = set()
     for path, operations in document()["paths"].items():
-        url = path.replace("{item_id}", str(item.id))
+        url = path.replace("{item_id}", str(item.id)).replace("{request_id}", str(pending))
+        headers = next((h for key, h in callers.items() if key in path), staff)
         for method, operation in operations.items():
             for parameter in operation.get("parameters", []):
                 limit = parameter["schema"].get("maxLength")
@@ -209,7 +219,7 @@ def test_every_max_length_the_document_declares_is_enforced(client, token_for):
                 assert response.status_code == 400, (path, field)
                 assert response.get_json()["errors"][field] == f"at most {limit} characters"
                 checked.add(field)
-    assert checked >= {"q", "city", "note", "evidence_url"}
+    assert checked >= {"q", "city", "note", "evidence_url", "reason", "text"}
     assert _item().version == item.version
 
 

@@ -93,7 +93,7 @@ def test_kept_figures_equal_the_history_after_every_kind_of_change(app, seeded):
     survey = next(m for m in second.milestones if m.title == "Survey")
     services.report_status(
         second,
-        staff,
+        second.responsible,
         services.Report(Status.IN_PROGRESS, 60, "Surveyed", milestone_id=survey.id),
         second.version,
         TODAY,

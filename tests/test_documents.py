@@ -172,7 +172,12 @@ def test_the_month_s_bulletin_is_emailed_once_on_its_first_working_day(
     bulletins = [
         m for m in smtp_sink.messages if "督查通报" in m["Subject"] or "bulletin" in m["Subject"]
     ]
-    supervisors = {"chen.hong@nanjing.example.com", "shen.wei@jiaxing.example.com"}
+    supervisors = {  # and the leaders (市领导), who receive bulletins too
+        "chen.hong@nanjing.example.com",
+        "shen.wei@jiaxing.example.com",
+        "han.bin@nanjing.example.com",
+        "lu.qing@jiaxing.example.com",
+    }
     assert {m["To"].addresses[0].addr_spec for m in bulletins} == supervisors
     assert len(bulletins) == len(supervisors)
     attachment = next(bulletins[0].iter_attachments())
@@ -180,7 +185,7 @@ def test_the_month_s_bulletin_is_emailed_once_on_its_first_working_day(
     text = PdfReader(io.BytesIO(attachment.get_content())).pages[0].extract_text()
     assert "2026" in text and ("督查通报" in text or "Supervision Bulletin" in text)
     send_due(datetime(2026, 4, 2, 10, tzinfo=ZoneInfo("Asia/Shanghai")), "s1")
-    assert db.session.query(Reminder).filter(Reminder.kind == ReminderKind.BULLETIN).count() == 2
+    assert db.session.query(Reminder).filter(Reminder.kind == ReminderKind.BULLETIN).count() == 4
 
 
 def test_an_escalation_email_carries_the_notice_of_the_item(app, seeded, smtp_sink):
@@ -266,7 +271,7 @@ def test_the_month_s_bulletin_goes_from_the_first_working_day_and_is_caught_up(
     keys = sorted(
         db.session.scalars(select(Reminder.key).where(Reminder.kind == ReminderKind.BULLETIN))
     )
-    assert len(keys) == 2 and all(":2026-04:" in key for key in keys)
+    assert len(keys) == 4 and all(":2026-04:" in key for key in keys)  # 2 supervisors, 2 leaders
 
 
 def test_notices_asked_for_at_the_same_moment_are_one(app, seeded):

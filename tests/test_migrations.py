@@ -247,6 +247,11 @@ def _fill_every_table() -> None:
 
     db.session.flush()
     assert plan_request([items[0]], set(), TODAY, "cafe", now)
+    # A leader's instruction on a directive, and the notices that tell its owners of it.
+    from tracker.items import cycle
+
+    leader = find_user_by_email("han.bin@nanjing.example.com")
+    cycle.instruct(leader, "抓紧推进。", TODAY, directive=items[0].directive)
     db.session.commit()
 
 

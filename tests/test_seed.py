@@ -37,12 +37,12 @@ def _snapshot() -> dict:
 
 
 def test_seed_loads_both_speeches_with_their_plan(seeded):
-    assert "Seeded 3 cities, 16 departments, 19 users, 2 speeches, 44 directives, 30 items." in (
+    assert "Seeded 3 cities, 18 departments, 23 users, 2 speeches, 44 directives, 38 items." in (
         seeded.output
     )
     assert "chen.hong@nanjing.example.com" in seeded.output
-    assert (_count(City), _count(Department), _count(User)) == (3, 16, 19)
-    assert (_count(Speech), _count(Directive), _count(ActionItem)) == (2, 44, 30)
+    assert (_count(City), _count(Department), _count(User)) == (3, 18, 23)
+    assert (_count(Speech), _count(Directive), _count(ActionItem)) == (2, 44, 38)
     haining = db.session.scalar(select(City).where(City.slug == "haining"))
     assert haining.parent.slug == "jiaxing"
     speeches = {s.city.slug: s for s in db.session.scalars(select(Speech))}
@@ -112,6 +112,11 @@ def test_history_is_a_consistent_chain_by_the_right_people(seeded):
             assert update.created_at.date() < end_of_today
             if update.to_status in (Status.DONE, Status.CANCELLED):
                 assert update.author.role == Role.SUPERVISOR
+            elif update.supporter_department is not None:  # a supporting department's part
+                assert update.author.department == update.supporter_department
+                assert update.author in [s.responsible for s in item.supporters]
+            elif item.children:  # its progress rolled up from its children
+                assert update.author is None
             else:
                 assert update.author == item.responsible
         assert (item.status, item.progress) == (status, progress)

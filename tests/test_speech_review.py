@@ -79,7 +79,7 @@ def test_a_pasted_speech_becomes_a_draft_with_proposed_directives(client, login_
         "improve the data law and enforce it",
     ]
     assert {d.state for d in speech.directives} == {DirectiveState.PROPOSED}
-    assert db.session.scalar(select(func.count()).select_from(ActionItem)) == 30  # the demo's
+    assert db.session.scalar(select(func.count()).select_from(ActionItem)) == 38  # the demo's
     page = client.get(f"/speeches/{speech.id}/review").get_data(as_text=True)
     assert "A data fair is also planned for the autumn." in page  # a missed sentence
 

@@ -48,6 +48,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin
+    from .api import cycle as api_cycle  # noqa: F401  (its routes are on the API blueprint)
     from .api.account import bp as api_account
     from .api.views import bp as api
     from .auth.views import bp as auth
@@ -55,7 +56,7 @@ def register_blueprints(app: Flask) -> None:
     from .calendars.views import bp as calendars
     from .documents.views import bp as documents
     from .health import bp as health
-    from .items import listing, views  # noqa: F401  (their routes are on the items blueprint)
+    from .items import cycle_views, listing, views  # noqa: F401  (routes on the items blueprint)
     from .items.blueprint import bp as items
     from .overview.views import bp as overview
     from .reminders.views import bp as reminders
@@ -101,7 +102,9 @@ def register_cli(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from . import formatting
+    from .items.rules import is_unacknowledged
 
     app.jinja_env.globals["get_locale"] = formatting.get_locale
     app.jinja_env.filters.update(formatting.FILTERS)
     app.jinja_env.filters["local_name"] = i18n.local_name
+    app.jinja_env.tests["unacknowledged"] = is_unacknowledged

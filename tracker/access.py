@@ -1,8 +1,11 @@
 """Who may see and do what, decided here and nowhere else.
 
-Staff see their department's items and the items they own or co-own; supervisors see every
-item of their city and its sub-units; admins see everything. Pages, the API and reminders
-all filter through `visible_items`; an item outside it is "not found", never "forbidden".
+Staff see their department's items, the items they own or co-own, the items their
+department supports (协办) and the children of their department's items (转办); supervisors
+and leaders see every item of their city and its sub-units, and the items passed down to
+them; admins see everything. Pages, the API and reminders all filter through
+`visible_items`; an item outside it is "not found", never "forbidden". Leaders watch and
+write instructions (批示); they change nothing else.
 """
 
 from __future__ import annotations
@@ -12,7 +15,17 @@ from sqlalchemy import ColumnElement, and_, or_, select, true, union
 from sqlalchemy.orm import Session
 
 from .extensions import db
-from .models import ActionItem, City, Department, Directive, Role, Speech, User, item_co_owners
+from .models import (
+    ActionItem,
+    City,
+    Department,
+    Directive,
+    ItemSupporter,
+    Role,
+    Speech,
+    User,
+    item_co_owners,
+)
 
 
 def city_scope_ids(user: User) -> list[int]:
@@ -31,14 +44,24 @@ def visible_items(user: User) -> ColumnElement[bool]:
     """The WHERE clause of the items `user` may see."""
     if user.role == Role.ADMIN:
         return true()
-    if user.role == Role.SUPERVISOR:
-        return ActionItem.city_id.in_(city_scope_ids(user))
-    # Staff: their department's items, and those they own or co-own elsewhere, as one id
-    # list the database reads by index (an OR with the co-owners reads every item).
+    if user.role in (Role.SUPERVISOR, Role.LEADER):
+        scope = city_scope_ids(user)
+        return or_(ActionItem.city_id.in_(scope), ActionItem.passed_to_city_id.in_(scope))
+    # Staff: their department's items, those they own or co-own elsewhere, those their
+    # department supports and the children of their department's items, as one id list
+    # the database reads by index (an OR with the co-owners reads every item).
+    departments = select(ActionItem.id).where(ActionItem.department_id == user.department_id)
     theirs = union(
-        select(ActionItem.id).where(ActionItem.department_id == user.department_id),
+        departments,
         select(ActionItem.id).where(ActionItem.responsible_id == user.id),
         select(item_co_owners.c.item_id).where(item_co_owners.c.user_id == user.id),
+        select(ItemSupporter.item_id).where(
+            or_(
+                ItemSupporter.department_id == user.department_id,
+                ItemSupporter.responsible_id == user.id,
+            )
+        ),
+        select(ActionItem.id).where(ActionItem.parent_id.in_(departments)),
     )
     return and_(ActionItem.id.in_(theirs), ActionItem.directive_id.in_(published_directives()))
 
@@ -60,6 +83,48 @@ def item_or_404(user: User, item_id: int, *, session: Session | None = None) -> 
 def supervises(user: User) -> bool:
     """May verify, close, return, assign and schedule the items the user can see."""
     return user.role in (Role.SUPERVISOR, Role.ADMIN)
+
+
+def watches(user: User) -> bool:
+    """Sees the boards and every item of the cities in scope: supervisors, leaders, admins."""
+    return user.role in (Role.SUPERVISOR, Role.LEADER, Role.ADMIN)
+
+
+def require_watcher(user: User) -> None:
+    if not watches(user):
+        abort(403)
+
+
+def instructs(user: User) -> bool:
+    """May write instructions (批示): leaders only."""
+    return user.role == Role.LEADER
+
+
+def leads(user: User, item: ActionItem) -> bool:
+    """Acts for the lead department (主办) of an item it can see: its responsible person, a
+    co-owner, or staff of that department. Only the lead acknowledges, asks for more time
+    and submits."""
+    if user.role != Role.STAFF:
+        return False
+    return (
+        item.responsible_id == user.id
+        or user.department_id == item.department_id
+        or any(u.id == user.id for u in item.co_owners)
+    )
+
+
+def supports(user: User, item: ActionItem):
+    """The supporting department (协办) the user reports for on this item, or None."""
+    if user.role != Role.STAFF or leads(user, item):
+        return None
+    return next(
+        (
+            s
+            for s in item.supporters
+            if s.department_id == user.department_id or s.responsible_id == user.id
+        ),
+        None,
+    )
 
 
 def require_supervisor(user: User) -> None:

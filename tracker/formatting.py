@@ -15,7 +15,9 @@ from .channels.robots import masked
 from .labels import (
     CADENCE_LABELS,
     CHANNEL_LABELS,
+    CYCLE_LABELS,
     DIRECTIVE_STATE_LABELS,
+    EXTENSION_STATE_LABELS,
     KIND_LABELS,
     PLATFORM_LABELS,
     REASON_LABELS,
@@ -29,6 +31,7 @@ from .labels import (
 from .models import (
     Channel,
     DirectiveState,
+    ExtensionState,
     LineReason,
     Platform,
     Priority,
@@ -70,6 +73,8 @@ FILTERS = {
     "audit_details": audit_details,
     "directive_state_label": lambda state: DIRECTIVE_STATE_LABELS[DirectiveState(state)],
     "cadence_label": lambda cadence: CADENCE_LABELS.get(cadence, cadence),
+    "cycle_label": lambda cycle: CYCLE_LABELS.get(cycle, cycle),
+    "extension_state_label": lambda state: EXTENSION_STATE_LABELS[ExtensionState(state)],
     "reason_label": lambda reason: REASON_LABELS[LineReason(reason)],
     "state_label": lambda state: STATE_LABELS[ReminderState(state)],
     "kind_label": lambda kind: KIND_LABELS[ReminderKind(kind)],

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from .models import (
     Channel,
     DirectiveState,
+    ExtensionState,
     LineReason,
     Platform,
     ReminderKind,
@@ -18,6 +19,7 @@ from .models import (
 ROLE_LABELS = {
     Role.STAFF: _l("Staff"),
     Role.SUPERVISOR: _l("Supervisor"),
+    Role.LEADER: _l("Leader"),
     Role.ADMIN: _l("Admin"),
 }
 
@@ -44,6 +46,18 @@ ACTION_LABELS = {
     "item.reminded": _l("Asked the owners for an update"),
     "item.notice_issued": _l("Issued a supervision notice"),
     "item.scheduled": _l("Changed title, dates or milestones"),
+    "item.acknowledged": _l("Acknowledged receipt"),
+    "item.supporters_set": _l("Set the supporting departments"),
+    "item.part_reported": _l("Reported a supporting department's part"),
+    "item.extension_requested": _l("Asked for a later due date"),
+    "item.extension_approved": _l("Approved a later due date"),
+    "item.extension_refused": _l("Refused a later due date"),
+    "item.extension_opened": _l("Opened a late extension request"),
+    "item.passed_down": _l("Passed down to a sub-unit"),
+    "item.child_added": _l("Added a child item"),
+    "item.cycle_set": _l("Set the reporting cycle"),
+    "item.instructed": _l("Wrote an instruction"),
+    "directive.instructed": _l("Wrote an instruction"),
     "auth.login": _l("Signed in"),
     "auth.logout": _l("Signed out"),
     "auth.login_failed": _l("Sign-in failed"),
@@ -92,6 +106,7 @@ TARGET_LABELS = {
     "api_tokens": _l("API token"),
     "settings": _l("Settings"),
     "user_sessions": _l("Sign-in session"),
+    "instructions": _l("Instruction"),
 }
 
 
@@ -139,6 +154,9 @@ REASON_LABELS = {
     LineReason.ESCALATION: _l("Escalated"),
     LineReason.STALE: _l("No update for a while"),
     LineReason.REQUESTED: _l("Update requested"),
+    LineReason.ACKNOWLEDGE: _l("Awaiting acknowledgement"),
+    LineReason.REPORT_DUE: _l("Periodic report due"),
+    LineReason.REPORT_MISSED: _l("Periodic report missed"),
 }
 
 STATE_LABELS = {
@@ -158,6 +176,7 @@ KIND_LABELS = {
     ReminderKind.SUMMARY: _l("Department's daily summary"),
     ReminderKind.ESCALATION: _l("Escalation"),
     ReminderKind.BULLETIN: _l("Monthly bulletin"),
+    ReminderKind.NOTICE: _l("Notice"),
 }
 
 CHANNEL_LABELS = {
@@ -186,4 +205,13 @@ DIRECTIVE_STATE_LABELS = {
     DirectiveState.PROPOSED: _l("Proposed"),
     DirectiveState.ACCEPTED: _l("Accepted"),
     DirectiveState.REJECTED: _l("Rejected"),
+}
+
+# How often an item's owners report (定期报送).
+CYCLE_LABELS = {"monthly": _l("Monthly"), "quarterly": _l("Quarterly")}
+
+EXTENSION_STATE_LABELS = {
+    ExtensionState.PENDING: _l("Waiting for a decision"),
+    ExtensionState.APPROVED: _l("Approved"),
+    ExtensionState.REFUSED: _l("Refused"),
 }

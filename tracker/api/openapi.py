@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..inputs import INT_MAX
 from ..models import Status
+from . import openapi_cycle
 
 STATUSES = [str(s) for s in Status]
 # An http(s) address in printable ASCII (non-ASCII parts percent-encoded): the same pattern
@@ -88,9 +89,17 @@ UPDATE = {
 }
 DETAIL = {
     "type": "object",
-    "required": [*ITEM_FIELDS, "co_owners", "directive", "milestones", "history"],
+    "required": [
+        *ITEM_FIELDS,
+        "co_owners",
+        "directive",
+        "milestones",
+        "history",
+        *openapi_cycle.DETAIL_FIELDS,
+    ],
     "properties": {
         **ITEM_FIELDS,
+        **openapi_cycle.DETAIL_FIELDS,
         "co_owners": {"type": "array", "items": {"$ref": "#/components/schemas/Person"}},
         "directive": {
             "type": "object",
@@ -325,6 +334,7 @@ def document() -> dict:
                 "City": CITY,
                 "Standing": STANDING,
                 "Ranking": RANKING,
+                **openapi_cycle.SCHEMAS,
             },
         },
         "paths": {
@@ -395,6 +405,7 @@ def document() -> dict:
                     },
                 }
             },
+            **openapi_cycle.paths(_error, _json, unauthorized),
             "/api/v1/boards": {
                 "get": {
                     "summary": "Per city in my scope: counts, completion, what is late",

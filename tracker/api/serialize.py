@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from ..items.rules import Light
 from ..mail import external_url
-from ..models import ActionItem, StatusUpdate, User
+from ..models import ActionItem, ExtensionRequest, Instruction, StatusUpdate, User
 
 
 def _day(value: date | None) -> str | None:
@@ -56,7 +56,12 @@ def update(entry: StatusUpdate) -> dict:
     }
 
 
-def item_detail(item: ActionItem, light: Light, updates: list[StatusUpdate]) -> dict:
+def item_detail(
+    item: ActionItem,
+    light: Light,
+    updates: list[StatusUpdate],
+    instructions: list[Instruction] | None = None,
+) -> dict:
     directive = item.directive
     return {
         **item_summary(item, light),
@@ -80,4 +85,77 @@ def item_detail(item: ActionItem, light: Light, updates: list[StatusUpdate]) -> 
             for m in item.milestones
         ],
         "history": [update(u) for u in updates],
+        **cycle_fields(item, instructions or []),
+    }
+
+
+def extension_request(request: ExtensionRequest) -> dict:
+    return {
+        "id": request.id,
+        "item_id": request.item_id,
+        "state": str(request.state),
+        "requested_by": person(request.requested_by),
+        "requested_at": _moment(request.created_at),
+        "current_due_on": _day(request.current_due_on),
+        "due_on": _day(request.due_on),
+        "reason": request.reason,
+        "decided_by": person(request.decided_by),
+        "decided_at": _moment(request.decided_at),
+        "note": request.decision_note,
+    }
+
+
+def instruction(entry: Instruction) -> dict:
+    return {
+        "id": entry.id,
+        "author": person(entry.author),
+        "at": _moment(entry.created_at),
+        "on": "item" if entry.item_id else "directive",
+        "text": entry.text,
+    }
+
+
+def cycle_fields(item: ActionItem, instructions: list[Instruction]) -> dict:
+    """The 督办 cycle of an item: stages, lead and supporting departments, extensions,
+    parent and children, reporting cycle and instructions."""
+    department = item.department
+    return {
+        "assigned_at": _moment(item.assigned_at),
+        "acknowledged_at": _moment(item.acknowledged_at),
+        "first_report_at": _moment(item.first_report_at),
+        "submitted_at": _moment(item.submitted_at),
+        "lead_department": {
+            "id": department.id,
+            "name": department.name,
+            "name_zh": department.name_zh,
+            "responsible": person(item.responsible),
+        }
+        if department
+        else None,
+        "supporting_departments": [
+            {
+                "id": s.department_id,
+                "name": s.department.name,
+                "name_zh": s.department.name_zh,
+                "responsible": person(s.responsible),
+                "progress": s.progress,
+            }
+            for s in item.supporters
+        ],
+        "original_due_on": _day(item.original_due_on),
+        "extension_requests": [extension_request(r) for r in item.extension_requests],
+        "parent_id": item.parent_id,
+        "passed_to": item.passed_to_city.slug if item.passed_to_city else None,
+        "children": [
+            {
+                "id": c.id,
+                "title": c.title,
+                "city": c.city.slug,
+                "status": str(c.status),
+                "progress": c.progress,
+            }
+            for c in item.children
+        ],
+        "reporting_cycle": item.reporting_cycle,
+        "instructions": [instruction(i) for i in instructions],
     }

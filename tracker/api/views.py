@@ -23,7 +23,7 @@ from ..inputs import INT_MAX
 from ..items import services
 from ..items.queries import PAGE_SIZE, SORT_COLUMNS, ItemFilter, item_list, item_page
 from ..items.rules import LIGHT_LABELS
-from ..models import Status
+from ..models import ActionItem, Status
 from ..reminders.policy import current_policy
 from . import serialize
 from .openapi import REPORT, URL_PATTERN, document
@@ -143,7 +143,28 @@ def item(item_id: int):
     page = item_page(item_id, g.api_user, office_today(), _amber_days())
     if page is None:
         abort(404)
-    return jsonify(serialize.item_detail(page.item, page.light, list(reversed(page.updates))))
+    return jsonify(detail(page))
+
+
+def conflict(item_id: int, version: int):
+    """409: the item changed since `version`; what changed, and the version to resend with."""
+    current = db.session.get(ActionItem, item_id)
+    changes = services.changes_since(current, version)
+    return jsonify(
+        error="Someone saved this item after your version; read it again and resend.",
+        version=current.version,
+        changes=[
+            {"at": e.at.isoformat(), "by": e.actor.name if e.actor else None, "action": e.action}
+            for e in changes
+        ],
+    ), 409
+
+
+def detail(page) -> dict:
+    """An item page's read model as the API's ItemDetail."""
+    return serialize.item_detail(
+        page.item, page.light, list(reversed(page.updates)), page.instructions
+    )
 
 
 @bp.post("/items/<int:item_id>/updates")
@@ -174,22 +195,9 @@ def post_update(item_id: int):
         )
     except (services.Conflict, StaleDataError):
         db.session.rollback()
-        current = db.session.get(type(item), item_id)
-        changes = services.changes_since(current, body["version"])
-        return jsonify(
-            error="Someone saved this item after your version; read it again and resend.",
-            version=current.version,
-            changes=[
-                {
-                    "at": e.at.isoformat(),
-                    "by": e.actor.name if e.actor else None,
-                    "action": e.action,
-                }
-                for e in changes
-            ],
-        ), 409
+        return conflict(item_id, body["version"])
     page = item_page(item_id, user, office_today(), _amber_days())
-    return jsonify(serialize.item_detail(page.item, page.light, list(reversed(page.updates)))), 201
+    return jsonify(detail(page)), 201
 
 
 @bp.get("/boards")

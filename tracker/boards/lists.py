@@ -23,7 +23,8 @@ class ItemList:
 
 def item_lists(frame: Frame, counted: BoardRow) -> dict[str, ItemList]:
     """The overdue, due-soon and stale items: how many (the board's figures for the same
-    items, `counted`, by the same rules), and the first few with their owners."""
+    items, `counted`, by the same rules), and the first few with their owners; so too the
+    items awaiting acknowledgement, those that missed a report and those extended."""
     result = {}
     for key in ATTENTION:
         wanted = and_(frame.where, attention_sql(key, frame.today, frame.amber_days, frame.policy))
@@ -34,7 +35,10 @@ def item_lists(frame: Frame, counted: BoardRow) -> dict[str, ItemList]:
             .order_by(ActionItem.due_on, ActionItem.id)
             .limit(LIST_LENGTH)
         ).all()
-        result[key] = ItemList(getattr(counted, key), list(first))
+        total = getattr(counted, key, None)
+        if total is None:  # the 督办 cycle's lists: counted here, for the board's frame
+            total = db.session.scalar(select(func.count(ActionItem.id)).where(wanted))
+        result[key] = ItemList(total, list(first))
     return result
 
 

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..access import city_or_404, require_supervisor, supervised_cities, within
+from ..access import city_or_404, require_watcher, supervised_cities, within
 from ..clock import office_today
 from ..models import ActionItem
 from ..reminders.policy import current_policy
@@ -30,9 +30,9 @@ SORTS = {
 
 @bp.before_request
 @login_required
-def _supervisors_only() -> None:
+def _watchers_only() -> None:
     if current_user.is_authenticated:  # login_required lets OPTIONS through, signed in or not
-        require_supervisor(current_user)
+        require_watcher(current_user)
 
 
 def _sorted(rows: list[BoardRow], sort: str) -> list[BoardRow]:

@@ -48,7 +48,9 @@ def bulletins_due(now: datetime, policy: ReminderPolicy) -> list[dict]:
     month = previous_month(today.replace(day=1))
     supervisors = db.session.execute(
         select(User.id, User.city_id).where(
-            User.is_active, User.role == Role.SUPERVISOR, User.city_id.is_not(None)
+            User.is_active,
+            User.role.in_([Role.SUPERVISOR, Role.LEADER]),
+            User.city_id.is_not(None),
         )
     ).all()
     return [

@@ -281,6 +281,10 @@ def _filter_form(args: MultiDict) -> tuple[ItemFilterForm, ItemFilter]:
         ("overdue", _("Overdue")),
         ("due_soon", _("Due soon")),
         ("stale", _("No update for a while")),
+        ("unacknowledged", _("Awaiting acknowledgement")),
+        ("report_missed", _("Periodic report missed")),
+        ("extension_pending", _("Extension request waiting")),
+        ("extended", _("Due date extended")),
     ]
     form.sort.choices = [
         ("due", _("Due date")),

@@ -9,6 +9,7 @@ from sqlalchemy import and_, func, or_, select, union
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..access import visible_items
+from ..clock import office_zone
 from ..extensions import db
 from ..i18n import local_name
 from ..models import (
@@ -17,6 +18,8 @@ from ..models import (
     City,
     Department,
     Directive,
+    Instruction,
+    ItemSupporter,
     Milestone,
     Reminder,
     ReminderLine,
@@ -29,7 +32,16 @@ from ..models import (
 )
 from ..paging import Page, one_page
 from ..reminders.policy import current_policy
-from .rules import ATTENTION, OPEN, Light, attention_sql, light_sql, traffic_light
+from .reporting import Cycle, cycle_of
+from .rules import (
+    ATTENTION,
+    OPEN,
+    Light,
+    attention_sql,
+    light_sql,
+    traffic_light,
+    unacknowledged_sql,
+)
 
 RECENTLY_CLOSED_DAYS = 30
 
@@ -123,9 +135,12 @@ def my_work(user: User, today: date, amber_days: int, titles: dict[str, str]) ->
     }
     if not staff:  # supervisors: what waits for them, not everything in their scope
         del groups["later"], groups["closed"]
+    groups = {**_cycle_groups(user, today, amber_days), **groups}
+    if user.role == Role.LEADER:  # leaders verify nothing
+        del groups["awaiting"]
     result = []
     for key, (rule, order, link) in groups.items():
-        wanted = and_(mine, rule)
+        wanted = and_(visible_items(user), rule) if key in CYCLE_GROUPS else and_(mine, rule)
         total = db.session.scalar(select(func.count(ActionItem.id)).where(wanted))
         items = db.session.scalars(
             select(ActionItem)
@@ -139,6 +154,91 @@ def my_work(user: User, today: date, amber_days: int, titles: dict[str, str]) ->
     return result
 
 
+CYCLE_GROUPS = ("unacknowledged", "instructed", "extension_pending", "supporting")
+
+
+def _cycle_groups(user: User, today: date, amber_days: int) -> dict:
+    """/my's groups of the 督办 cycle: staff, what waits for their acknowledgement (签收) and
+    what their department supports (协办); supervisors, the extension requests to decide;
+    leaders, the items they instructed (批示)."""
+    by_due = (ActionItem.due_on, ActionItem.id)
+    policy = current_policy()
+    if user.role == Role.STAFF:
+        owned = union(
+            select(ActionItem.id).where(ActionItem.responsible_id == user.id),
+            select(item_co_owners.c.item_id).where(item_co_owners.c.user_id == user.id),
+            select(ActionItem.id).where(ActionItem.department_id == user.department_id),
+        )
+        supported = select(ItemSupporter.item_id).where(
+            or_(
+                ItemSupporter.responsible_id == user.id,
+                ItemSupporter.department_id == user.department_id,
+            )
+        )
+        return {
+            "unacknowledged": (
+                and_(ActionItem.id.in_(owned), unacknowledged_sql()),
+                by_due,
+                {"attention": "unacknowledged"},
+            ),
+            "supporting": (
+                and_(ActionItem.id.in_(supported), ActionItem.status.in_(OPEN)),
+                by_due,
+                {},
+            ),
+        }
+    if user.role == Role.LEADER:
+        mine = select(Instruction.item_id).where(
+            Instruction.author_id == user.id, Instruction.item_id.is_not(None)
+        )
+        directives = select(Instruction.directive_id).where(
+            Instruction.author_id == user.id, Instruction.directive_id.is_not(None)
+        )
+        return {
+            "instructed": (
+                or_(ActionItem.id.in_(mine), ActionItem.directive_id.in_(directives)),
+                by_due,
+                {},
+            )
+        }
+    return {
+        "extension_pending": (
+            attention_sql("extension_pending", today, amber_days, policy),
+            by_due,
+            {"attention": "extension_pending"},
+        )
+    }
+
+
+def since_instructed(user: User, items: list[ActionItem]) -> dict[int, tuple[datetime, int]]:
+    """For a leader's instructed items: when they last instructed each, and its progress
+    then (from the history), to show how it has moved since."""
+    if not items:
+        return {}
+    ids = [item.id for item in items]
+    directives = {item.directive_id for item in items}
+    latest: dict[int, datetime] = {}
+    for item_id, directive_id, at in db.session.execute(
+        select(Instruction.item_id, Instruction.directive_id, Instruction.created_at).where(
+            Instruction.author_id == user.id,
+            or_(Instruction.item_id.in_(ids), Instruction.directive_id.in_(directives)),
+        )
+    ):
+        for item in items:
+            if item.id == item_id or (item_id is None and item.directive_id == directive_id):
+                latest[item.id] = max(latest.get(item.id, at), at)
+    result = {}
+    for item_id, at in latest.items():
+        before = db.session.scalar(
+            select(StatusUpdate.to_progress)
+            .where(StatusUpdate.item_id == item_id, StatusUpdate.created_at <= at)
+            .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
+            .limit(1)
+        )
+        result[item_id] = (at, before or 0)
+    return result
+
+
 @dataclass
 class ItemPage:
     item: ActionItem
@@ -146,6 +246,8 @@ class ItemPage:
     updates: list[StatusUpdate]
     audit_events: list[AuditEvent]
     reminders: list[ReminderLine]
+    instructions: list[Instruction] = field(default_factory=list)
+    cycle: Cycle | None = None
 
 
 def item_page(item_id: int, user: User, today: date, amber_days: int) -> ItemPage | None:
@@ -160,6 +262,12 @@ def item_page(item_id: int, user: User, today: date, amber_days: int) -> ItemPag
             joinedload(ActionItem.city),
             selectinload(ActionItem.co_owners),
             selectinload(ActionItem.milestones),
+            selectinload(ActionItem.supporters).joinedload(ItemSupporter.department),
+            selectinload(ActionItem.supporters).joinedload(ItemSupporter.responsible),
+            selectinload(ActionItem.extension_requests),
+            selectinload(ActionItem.children).joinedload(ActionItem.department),
+            joinedload(ActionItem.parent),
+            joinedload(ActionItem.passed_to_city),
         )
         .where(ActionItem.id == item_id, visible_items(user))
     )
@@ -167,7 +275,11 @@ def item_page(item_id: int, user: User, today: date, amber_days: int) -> ItemPag
         return None
     updates = db.session.scalars(
         select(StatusUpdate)
-        .options(joinedload(StatusUpdate.author), joinedload(StatusUpdate.milestone))
+        .options(
+            joinedload(StatusUpdate.author),
+            joinedload(StatusUpdate.milestone),
+            joinedload(StatusUpdate.supporter_department),
+        )
         .where(StatusUpdate.item_id == item.id)
         .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
     ).all()
@@ -190,7 +302,26 @@ def item_page(item_id: int, user: User, today: date, amber_days: int) -> ItemPag
             .where(ReminderLine.item_id == item.id)
             .order_by(Reminder.period_on.desc(), ReminderLine.id.desc())
         ).all()
-    return ItemPage(item, traffic_light(item, today, amber_days), updates, audit_events, reminders)
+    instructions = db.session.scalars(
+        select(Instruction)
+        .options(joinedload(Instruction.author))
+        .where(or_(Instruction.item_id == item.id, Instruction.directive_id == item.directive_id))
+        .order_by(Instruction.created_at.desc(), Instruction.id.desc())
+    ).all()
+    cycle = None
+    if item.reporting_cycle:
+        zone = office_zone()
+        days = [u.created_at.astimezone(zone).date() for u in updates if u.author_id]
+        cycle = cycle_of(item, days, today, current_policy().report_by_day)
+    return ItemPage(
+        item,
+        traffic_light(item, today, amber_days),
+        updates,
+        audit_events,
+        reminders,
+        list(instructions),
+        cycle,
+    )
 
 
 SORT_COLUMNS = {

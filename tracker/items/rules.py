@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import Date, Integer, and_, case, literal
+from sqlalchemy import Date, Integer, and_, case, literal, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from ..clock import office_zone
-from ..models import ActionItem, Role, Status
+from ..models import ActionItem, ExtensionRequest, ExtensionState, Role, Status
 from ..workdays import count_days
 
 if TYPE_CHECKING:
@@ -244,14 +244,72 @@ def stale_sql(today: date, policy: ReminderPolicy):
     return and_(ActionItem.status.in_(OPEN), ActionItem.last_update_at < end_of_cutoff)
 
 
+# The 督办 cycle. An assigned open item waits for its lead department to acknowledge it
+# (签收, "待签收"); it is late to do so after `acknowledge_within` working days. An item whose
+# due date an approved extension moved keeps its original due date and counts as extended.
+REPORTING_CYCLES = ("monthly", "quarterly")
+
+
+def unacknowledged_sql():
+    return and_(
+        ActionItem.status.in_(OPEN),
+        ActionItem.assigned_at.is_not(None),
+        ActionItem.acknowledged_at.is_(None),
+    )
+
+
+def is_unacknowledged(item: ActionItem) -> bool:
+    return (
+        Status(item.status) in OPEN
+        and item.assigned_at is not None
+        and item.acknowledged_at is None
+    )
+
+
+def acknowledgement_late(assigned_on: date, today: date, policy: ReminderPolicy) -> bool:
+    """Past the working days the policy gives to acknowledge an item assigned on a day."""
+    return count_days(assigned_on, today, working=True) >= policy.acknowledge_within
+
+
+def extended_sql():
+    return ActionItem.original_due_on.is_not(None)
+
+
+def extension_pending_sql():
+    """Items with an extension request waiting for a supervisor's decision."""
+    return ActionItem.id.in_(
+        select(ExtensionRequest.item_id).where(ExtensionRequest.state == ExtensionState.PENDING)
+    )
+
+
 # What a board lists as needing attention, and the item list filters by ("attention=").
-ATTENTION = ("overdue", "due_soon", "stale")
+ATTENTION = (
+    "overdue",
+    "due_soon",
+    "stale",
+    "unacknowledged",
+    "report_missed",
+    "extension_pending",
+    "extended",
+)
 
 
 def attention_sql(key: str, today: date, amber_days: int, policy: ReminderPolicy):
-    """Open items that are overdue (a red light), due soon, or stale."""
+    """Open items that are overdue (a red light), due soon, stale, awaiting acknowledgement,
+    or that missed a report; items with an extension request waiting, or whose due date was
+    extended."""
     if key == "overdue":
         return and_(ActionItem.status.in_(OPEN), light_sql(today, amber_days) == "red")
     if key == "due_soon":
         return due_soon_sql(today, amber_days)
+    if key == "unacknowledged":
+        return unacknowledged_sql()
+    if key == "report_missed":
+        from .reporting import missed_sql  # reporting builds on these rules
+
+        return missed_sql(today, policy.report_by_day)
+    if key == "extended":
+        return extended_sql()
+    if key == "extension_pending":
+        return extension_pending_sql()
     return stale_sql(today, policy)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from .. import audit
+from ..access import leads
 from ..extensions import db
 from ..inputs import clean_filename
 from ..labels import STATUS_LABELS
@@ -31,6 +32,7 @@ from ..models import (
 )
 from ..reminders.outbox import outbox_entry, plan_messages
 from ..validation import Invalid
+from .figures import completion_of
 from .rules import OPEN, transition
 
 __all__ = ["Conflict", "Invalid", "Report"]
@@ -74,7 +76,35 @@ def flush_change(item: ActionItem) -> None:
     co-owners, milestones); a concurrent save that got there first makes it match no row
     (StaleDataError), which callers answer like a Conflict."""
     item.updated_at = utcnow()
+    if item.parent is not None:
+        roll_up(item.parent)
     db.session.flush()
+
+
+def roll_up(parent: ActionItem) -> StatusUpdate | None:
+    """转办: a parent's progress is its children's completion (milestone-weighted as
+    everywhere), averaged; a change is written to its history like any report."""
+    children = parent.children
+    if not children or Status(parent.status).is_closed:
+        return None
+    progress = round(sum(completion_of(c) for c in children) / len(children))
+    if progress == parent.progress:
+        return None
+    target = Status.IN_PROGRESS if parent.status == Status.NOT_STARTED and progress else None
+    entry = StatusUpdate(
+        item=parent,
+        author=None,
+        from_status=parent.status,
+        to_status=target or parent.status,
+        from_progress=parent.progress,
+        to_progress=progress,
+    )
+    db.session.add(entry)
+    parent.progress = progress
+    if target:
+        parent.status = target
+    parent.updated_at = utcnow()
+    return entry
 
 
 def changes_since(item: ActionItem, version: int) -> list[AuditEvent]:
@@ -95,6 +125,10 @@ def report_status(
     source = Status(item.status)
     rule = transition(actor.role, source, report.status)
     errors: dict[str, str] = {}
+    if actor.role == Role.STAFF and not leads(actor, item):
+        raise Invalid(
+            {"": _("Only the lead department reports on the item; report your department's part.")}
+        )
     if rule is None:
         errors["status"] = _(
             "You cannot move an item from “%(source)s” to “%(target)s”.",
@@ -135,6 +169,7 @@ def report_status(
     )
     if report.evidence_file is not None:
         update.evidence_file, update.evidence_name = _evidence_file(report.evidence_file)
+    stamp_report(item, actor, source, report.status)
     item.status = report.status
     item.progress = report.progress
     if milestone is not None:
@@ -204,6 +239,8 @@ def assign(
         "responsible": item.responsible_id,
         "co_owners": sorted(u.id for u in item.co_owners),
     }
+    if item.department_id != department.id or item.assigned_at is None:
+        stamp_assigned(item)  # 交办 anew: to be acknowledged again
     item.department = department
     item.responsible = responsible
     item.co_owners = [u for u in co_owners if u.id != responsible.id]
@@ -404,3 +441,19 @@ def _status_name(status: Status) -> str:
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+def stamp_report(item: ActionItem, actor: User, source: Status, target: Status) -> None:
+    """The stage times a report sets: the first report, the submission; a lead's report
+    acknowledges (签收) an item not acknowledged yet."""
+    now = utcnow()
+    item.first_report_at = item.first_report_at or now
+    if target == Status.AWAITING_VERIFICATION and source != target:
+        item.submitted_at = now
+    if item.acknowledged_at is None and item.assigned_at is not None and leads(actor, item):
+        item.acknowledged_at, item.acknowledged_by = now, actor
+
+
+def stamp_assigned(item: ActionItem) -> None:
+    """交办: a new assignment waits to be acknowledged (签收) again."""
+    item.assigned_at, item.acknowledged_at, item.acknowledged_by = utcnow(), None, None

@@ -21,15 +21,17 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..access import (
     department_or_404,
     item_or_404,
+    leads,
     require_supervisor,
     supervises,
 )
 from ..clock import office_today
 from ..extensions import db
 from ..labels import STATUS_LABELS
-from ..models import ActionItem, Status, StatusUpdate, User
+from ..models import ActionItem, Role, Status, StatusUpdate, User
 from . import services
 from .blueprint import amber_days, bp, signed_in_user
+from .cycle_forms import forms_for
 from .forms import (
     AssignForm,
     BulkReassignForm,
@@ -38,10 +40,14 @@ from .forms import (
     ScheduleForm,
     VerifyForm,
 )
-from .queries import assignable, item_page, my_work
+from .queries import assignable, item_page, my_work, since_instructed
 from .rules import allowed_targets
 
 GROUP_TITLES = {
+    "unacknowledged": _l("Awaiting your acknowledgement"),
+    "instructed": _l("Your instructions"),
+    "extension_pending": _l("Extension requests waiting for a decision"),
+    "supporting": _l("Supported by your department"),
     "overdue": _l("Overdue"),
     "week": _l("Due this week"),
     "later": _l("Later"),
@@ -54,8 +60,11 @@ GROUP_TITLES = {
 def mine():
     """My items grouped by urgency (staff), or what waits for me (supervisors)."""
     titles = {key: str(title) for key, title in GROUP_TITLES.items()}
-    groups = my_work(signed_in_user(), office_today(), amber_days(), titles)
-    return render_template("items/my.html", groups=groups)
+    user = signed_in_user()
+    groups = my_work(user, office_today(), amber_days(), titles)
+    instructed = [row.item for g in groups if g.key == "instructed" for row in g.rows]
+    moved = since_instructed(user, instructed)
+    return render_template("items/my.html", groups=groups, moved=moved)
 
 
 @bp.get("/items/<int:item_id>")
@@ -69,8 +78,16 @@ def report(item_id: int):
     """Report progress or change the status of an item."""
     user = signed_in_user()
     item = item_or_404(user, item_id)
+    if user.role == Role.LEADER:
+        abort(403)  # leaders watch and instruct
     form = ReportForm()
     _report_choices(form, item, user)
+    if not leads(user, item) and user.role == Role.STAFF:
+        flash(
+            _("Only the lead department reports on the item; report your department's part."),
+            "error",
+        )
+        return _detail_page(item_id, status=400)
 
     def change():
         data = services.Report(
@@ -282,7 +299,10 @@ def _commit_change(form, item_id: int, change: Callable[[], object], page):
     except services.Invalid as invalid:
         db.session.rollback()
         for name, message in invalid.errors.items():
-            _field_errors(form, name).append(message)
+            if name:
+                _field_errors(form, name).append(message)
+            else:  # about the item, not a field: at the top of the page, whatever it shows
+                flash(message, "error")
         return page(400)
     except (services.Conflict, StaleDataError):
         db.session.rollback()
@@ -318,9 +338,12 @@ def _saved(item_id: int, message: str):
 
 
 def _report_choices(form: ReportForm, item: ActionItem, user: User) -> None:
-    form.status.choices = [
-        (str(s), str(STATUS_LABELS[s])) for s in allowed_targets(user.role, Status(item.status))
-    ]
+    """The statuses the user may report; none for staff who are not the item's lead (a
+    supporting department reports its part, the parent's owners only watch its children)."""
+    targets = allowed_targets(user.role, Status(item.status))
+    if user.role == Role.STAFF and not leads(user, item):
+        targets = []
+    form.status.choices = [(str(s), str(STATUS_LABELS[s])) for s in targets]
     form.milestone.choices = [(None, _("None"))] + [
         (m.id, m.title) for m in item.milestones if m.done_on is None
     ]
@@ -354,4 +377,6 @@ def _detail_page(item_id: int, status: int = 200, **forms):
         verify_form=verify_form,
         return_form=return_form,
         supervises=supervises(user),
+        cycle=forms_for(item, user, forms),
+        leads=leads(user, item),
     ), status

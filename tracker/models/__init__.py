@@ -8,6 +8,7 @@ from .auth import ApiToken, PasswordReset, UserSession, token_digest
 from .base import Base, utcnow
 from .boards import BoardSnapshot, SnapshotDay
 from .channels import DepartmentRobot, Platform
+from .cycle import ExtensionRequest, ExtensionState, Instruction, ItemSupporter
 from .items import (
     ActionItem,
     EvidenceFile,
@@ -31,7 +32,7 @@ from .outbox import (
 from .settings import Setting
 from .speeches import Directive, DirectiveState, Speech
 
-APPEND_ONLY = (StatusUpdate, AuditEvent, EvidenceFile)
+APPEND_ONLY = (StatusUpdate, AuditEvent, EvidenceFile, Instruction)
 
 
 class AppendOnlyViolation(RuntimeError):
@@ -61,6 +62,10 @@ __all__ = [
     "Directive",
     "DirectiveState",
     "EvidenceFile",
+    "ExtensionRequest",
+    "ExtensionState",
+    "Instruction",
+    "ItemSupporter",
     "LineReason",
     "Milestone",
     "PasswordReset",

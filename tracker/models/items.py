@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     CheckConstraint,
@@ -21,6 +22,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import Base, UTCDateTime, enum_type, utcnow
 from .org import City, Department, User
 from .speeches import Directive
+
+if TYPE_CHECKING:
+    from .cycle import ExtensionRequest, ItemSupporter
 
 
 class Status(StrEnum):
@@ -91,10 +95,26 @@ class ActionItem(Base):
         UTCDateTime(), default=lambda context: _created(context)
     )
 
+    # The 督办 cycle: when each stage was reached (交办, 签收, first report, submitted; 办结 is
+    # `verified_on`), the due date before the first approved extension, the item it was
+    # passed down from (转办) or the sub-unit it was passed down to, the cadence of its
+    # periodic reports (定期报送), and whether a supervisor opened extension requests after
+    # the due date.
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    first_report_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    original_due_on: Mapped[date | None] = mapped_column(Date)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("action_items.id"), index=True)
+    passed_to_city_id: Mapped[int | None] = mapped_column(ForeignKey("cities.id"), index=True)
+    reporting_cycle: Mapped[str | None] = mapped_column(String(16))
+    late_extension_open: Mapped[bool] = mapped_column(default=False, server_default="0")
+
     __mapper_args__ = {"version_id_col": version}
 
     directive: Mapped[Directive] = relationship()
-    city: Mapped[City] = relationship()
+    city: Mapped[City] = relationship(foreign_keys=[city_id])
     department: Mapped[Department | None] = relationship()
     responsible: Mapped[User | None] = relationship(foreign_keys=[responsible_id])
     verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
@@ -104,6 +124,20 @@ class ActionItem(Base):
     )
     updates: Mapped[list[StatusUpdate]] = relationship(
         back_populates="item", order_by="StatusUpdate.id"
+    )
+    acknowledged_by: Mapped[User | None] = relationship(foreign_keys=[acknowledged_by_id])
+    passed_to_city: Mapped[City | None] = relationship(foreign_keys=[passed_to_city_id])
+    parent: Mapped[ActionItem | None] = relationship(
+        remote_side=[id], back_populates="children", foreign_keys=[parent_id]
+    )
+    children: Mapped[list[ActionItem]] = relationship(
+        back_populates="parent", order_by="ActionItem.id", foreign_keys=[parent_id]
+    )
+    supporters: Mapped[list[ItemSupporter]] = relationship(
+        back_populates="item", order_by="ItemSupporter.id", cascade="all, delete-orphan"
+    )
+    extension_requests: Mapped[list[ExtensionRequest]] = relationship(
+        back_populates="item", order_by="ExtensionRequest.id"
     )
 
     def __repr__(self) -> str:
@@ -160,10 +194,15 @@ class StatusUpdate(Base):
     evidence_file_id: Mapped[int | None] = mapped_column(ForeignKey("evidence_files.id"))
     evidence_name: Mapped[str | None] = mapped_column(String(255))
     milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestones.id"))
+    # A supporting department's report on its part (协办): the item's status and progress
+    # stay as they were; the part's progress is its own.
+    supporter_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    part_progress: Mapped[int | None]
 
     item: Mapped[ActionItem] = relationship(back_populates="updates")
     author: Mapped[User | None] = relationship()
     milestone: Mapped[Milestone | None] = relationship()
+    supporter_department: Mapped[Department | None] = relationship()
     evidence_file: Mapped[EvidenceFile | None] = relationship()
 
 

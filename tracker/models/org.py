@@ -15,6 +15,7 @@ from .base import Base, UTCDateTime, enum_type, utcnow
 class Role(StrEnum):
     STAFF = "staff"
     SUPERVISOR = "supervisor"
+    LEADER = "leader"  # 市领导: sees the city, writes instructions (批示), changes nothing else
     ADMIN = "admin"
 
 

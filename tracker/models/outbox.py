@@ -10,6 +10,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .audit import AuditEvent
 from .base import Base, UTCDateTime, enum_type, utcnow
 from .items import ActionItem, Milestone, StatusUpdate
 from .org import Department, User
@@ -24,6 +25,7 @@ class ReminderKind(StrEnum):
     SUMMARY = "summary"  # a department's day in its group robot: due and overdue items
     ESCALATION = "escalation"  # the day's escalations, to a robot or by SMS
     BULLETIN = "bulletin"  # 督查通报: last month's bulletin of a city, on the month's first day
+    NOTICE = "notice"  # one event told to one person: a 批示, an extension asked or decided
 
 
 class Channel(StrEnum):
@@ -49,6 +51,9 @@ class LineReason(StrEnum):
     ESCALATION = "escalation"
     STALE = "stale"
     REQUESTED = "requested"  # a supervisor asked for an update (催办)
+    ACKNOWLEDGE = "acknowledge"  # assigned and not yet acknowledged (签收) in time
+    REPORT_DUE = "report_due"  # this period's report (定期报送) is due within days
+    REPORT_MISSED = "report_missed"  # a reporting window closed without a report (to supervisors)
 
 
 class Reminder(Base):
@@ -78,6 +83,8 @@ class Reminder(Base):
     speech_id: Mapped[int | None] = mapped_column(ForeignKey("speeches.id"))
     # For a return notice: the history entry that returned the item (who, when, why).
     update_id: Mapped[int | None] = mapped_column(ForeignKey("status_updates.id"))
+    # For a notice: the audited event it tells of (a 批示, an extension asked or decided).
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("audit_events.id"))
     state: Mapped[ReminderState] = mapped_column(
         enum_type(ReminderState, "state"), default=ReminderState.PENDING
     )
@@ -93,6 +100,7 @@ class Reminder(Base):
     recipient: Mapped[User | None] = relationship()
     department: Mapped[Department | None] = relationship()
     update: Mapped[StatusUpdate | None] = relationship()
+    event: Mapped[AuditEvent | None] = relationship()
     lines: Mapped[list[ReminderLine]] = relationship(
         back_populates="reminder", order_by="ReminderLine.id"
     )

@@ -20,6 +20,8 @@ from ..mail import compose, external_url, sender_domain
 from ..models import (
     ActionItem,
     Directive,
+    ExtensionRequest,
+    Instruction,
     LineReason,
     Reminder,
     ReminderKind,
@@ -83,6 +85,22 @@ def compose_daily(reminder: Reminder, lines: list[ReminderLine], reminded: dict[
 def describe(line: ReminderLine) -> str:
     """What the line says about its item, in a sentence."""
     days = line.days
+    if line.reason == LineReason.ACKNOWLEDGE:
+        return ngettext(
+            "Assigned %(num)d working day ago and not acknowledged: please acknowledge it.",
+            "Assigned %(num)d working days ago and not acknowledged: please acknowledge it.",
+            days,
+        )
+    if line.reason == LineReason.REPORT_DUE:
+        if days == 0:
+            return _("This period's report is due today.")
+        return ngettext(
+            "This period's report is due in %(num)d day.",
+            "This period's report is due in %(num)d days.",
+            days,
+        )
+    if line.reason == LineReason.REPORT_MISSED:
+        return _("The owners did not report in the last reporting period.")
     if line.reason == LineReason.REQUESTED:
         return _("Your supervisor asks for an update: please report.")
     if line.reason == LineReason.STALE:
@@ -211,7 +229,51 @@ def compose_returned(reminder: Reminder, now: datetime) -> EmailMessage:
     )
 
 
+def compose_notice(reminder: Reminder, now: datetime) -> EmailMessage:
+    """One event of the 督办 cycle told to one person: a leader's instruction (批示), an
+    extension asked for or decided, an item passed down to a sub-unit."""
+    event = reminder.event
+    details = event.details or {}
+    if event.target_type == "directives":
+        directive = db.session.get(Directive, event.target_id)
+        item, title = None, directive.title
+        link = external_url("speeches.detail", speech_id=directive.speech_id)
+    else:
+        item = db.session.get(ActionItem, event.target_id)
+        title = item.title
+        link = external_url("items.detail", item_id=item.id)
+    instruction = (
+        db.session.get(Instruction, details["instruction"]) if "instruction" in details else None
+    )
+    request = db.session.get(ExtensionRequest, details["request"]) if "request" in details else None
+    who = event.actor.name if event.actor else ""
+    subjects = {
+        "item.instructed": _("Instruction from %(who)s: %(title)s", who=who, title=title),
+        "directive.instructed": _("Instruction from %(who)s: %(title)s", who=who, title=title),
+        "item.extension_requested": _("Extension requested: %(title)s", title=title),
+        "item.extension_approved": _("Extension approved: %(title)s", title=title),
+        "item.extension_refused": _("Extension refused: %(title)s", title=title),
+        "item.passed_down": _("Passed down to your unit: %(title)s", title=title),
+    }
+    return compose(
+        reminder.recipient.email,
+        reminder.recipient.name,
+        subjects.get(event.action, title),
+        "notice",
+        message_id=message_id(reminder),
+        person=reminder.recipient,
+        action=event.action,
+        who=who,
+        title=title,
+        item=item,
+        instruction=instruction,
+        request=request,
+        link=link,
+    )
+
+
 COMPOSERS = {
+    ReminderKind.NOTICE: compose_notice,
     ReminderKind.DIGEST: compose_digest,
     ReminderKind.ASSIGNMENT: compose_assignment,
     ReminderKind.RETURNED: compose_returned,

@@ -18,6 +18,7 @@ def outbox_entry(
     *,
     speech_id: int | None = None,
     update_id: int | None = None,
+    event_id: int | None = None,
     channel: Channel = Channel.EMAIL,
     department_id: int | None = None,
 ) -> dict:
@@ -33,6 +34,7 @@ def outbox_entry(
         "period_on": period_on,
         "speech_id": speech_id,
         "update_id": update_id,
+        "event_id": event_id,
         "state": ReminderState.PENDING,
         "attempts": 0,
         "created_at": now,

@@ -24,6 +24,7 @@ from ..items.rules import OPEN
 from ..models import (
     ActionItem,
     City,
+    ItemSupporter,
     LineReason,
     Milestone,
     Reminder,
@@ -35,6 +36,7 @@ from ..models import (
     item_co_owners,
     utcnow,
 )
+from .cycle_planning import cycle_lines
 from .outbox import outbox_entry, plan_messages
 from .policy import ReminderPolicy, current_policy
 from .rules import due_reason, escalates, stale, window
@@ -49,7 +51,8 @@ class Item(NamedTuple):
     due_on: date | None
     responsible_id: int | None
     last_update_on: date  # the office day of its last update, as boards count it
-    owner_ids: tuple[int, ...]  # the responsible person first, then the co-owners
+    owner_ids: tuple[int, ...]  # the responsible person, the co-owners, the supporters' people
+    lead_ids: tuple[int, ...]  # the responsible person first, then the co-owners
     milestones: tuple[tuple[int, date], ...]  # its open milestones with a due date
 
 
@@ -126,6 +129,17 @@ def plan_due(now: datetime, *, dry_run: bool = False) -> Plan:
                         owner=everyone.get(item.responsible_id),
                     )
                 )
+    lines += cycle_lines(
+        {item.id: item for item in items},
+        days,
+        lambda owner, day: _route(owner, day, by_id, required=False),
+        supervisors,
+        by_id,
+        policy,
+        lambda recipient, item, reason, n, day, owner: PlannedLine(
+            recipient, item, reason, n, day, owner=owner if owner and owner != recipient else None
+        ),
+    )
     digests = []
     for user in users:
         week = _digest_week(days.get(user.id, []), policy)
@@ -200,6 +214,14 @@ def _open_items() -> list[Item]:
         .order_by(item_co_owners.c.item_id, item_co_owners.c.user_id)
     ):
         co_owners[item_id].append(user_id)
+    supporters: dict[int, list[int]] = defaultdict(list)
+    for item_id, user_id in db.session.execute(
+        select(ItemSupporter.item_id, ItemSupporter.responsible_id)
+        .join(ActionItem, ActionItem.id == ItemSupporter.item_id)
+        .where(wanted, ItemSupporter.responsible_id.is_not(None))
+        .order_by(ItemSupporter.item_id, ItemSupporter.id)
+    ):
+        supporters[item_id].append(user_id)
     milestones: dict[int, list[tuple[int, date]]] = defaultdict(list)
     for milestone_id, item_id, due_on in db.session.execute(
         select(Milestone.id, Milestone.item_id, Milestone.due_on)
@@ -222,8 +244,9 @@ def _open_items() -> list[Item]:
         .where(wanted)
         .order_by(ActionItem.id)
     ):
-        owners = [responsible_id] if responsible_id is not None else []
-        owners += [o for o in co_owners.get(id_, []) if o != responsible_id]
+        leads = [responsible_id] if responsible_id is not None else []
+        leads += [o for o in co_owners.get(id_, []) if o != responsible_id]
+        owners = leads + [o for o in supporters.get(id_, []) if o not in leads]
         items.append(
             Item(
                 id_,
@@ -233,6 +256,7 @@ def _open_items() -> list[Item]:
                 responsible_id,
                 last_update_at.astimezone(zone).date(),
                 tuple(owners),
+                tuple(leads),
                 tuple(milestones.get(id_, [])),
             )
         )

@@ -36,6 +36,13 @@ class ReminderPolicy:
     rank_on_time: int = 60
     rank_reports: int = 40
     rank_overdue_day: int = 1
+    # The 督办 cycle: working days to acknowledge (签收) an assigned item; extension requests
+    # (延期申请) an item may have; the day of the month by which a periodic report (定期报送)
+    # is due, and how many days before it its owners are reminded.
+    acknowledge_within: int = 1
+    max_extensions: int = 2
+    report_by_day: int = 25
+    report_warn_days: int = 3
 
 
 POLICY_KEY = "reminder_policy"

@@ -28,7 +28,8 @@ from ..channels.http import DeliveryError
 from ..clock import office_zone
 from ..documents.mailing import attach_notices, bulletins_due, compose_bulletin
 from ..extensions import db
-from ..items.rules import OPEN
+from ..items.notices import owners_of
+from ..items.rules import OPEN, is_unacknowledged
 from ..mail import MailConnection
 from ..models import (
     ActionItem,
@@ -271,10 +272,12 @@ def still_needed(line: ReminderLine, recipient: User) -> bool:
         return False
     if line.milestone is not None and line.milestone.done_on is not None:
         return False
-    if line.reason == LineReason.ESCALATION:
+    if line.reason in (LineReason.ESCALATION, LineReason.REPORT_MISSED):
         return recipient.role in (Role.SUPERVISOR, Role.ADMIN) or line.owner is not None
+    if line.reason == LineReason.ACKNOWLEDGE and not is_unacknowledged(item):
+        return False
     owner_id = line.owner_id or recipient.id
-    return owner_id == item.responsible_id or owner_id in {u.id for u in item.co_owners}
+    return owner_id in {u.id for u in owners_of(item)}
 
 
 def _times_reminded(lines: list[ReminderLine]) -> dict[int, int]:

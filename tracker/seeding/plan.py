@@ -71,6 +71,39 @@ class UpdatePlan:
 
 
 @dataclass(frozen=True)
+class PartPlan:
+    day: int
+    person: str
+    progress: int
+    note: str
+
+
+@dataclass(frozen=True)
+class ExtensionPlan:
+    day: int
+    due: int
+    reason: str
+    state: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class InstructionPlan:
+    day: int
+    leader: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ChildPlan:
+    department: str
+    responsible: str
+    title: str
+    due: int
+    history: tuple[UpdatePlan, ...] = ()
+
+
+@dataclass(frozen=True)
 class ItemPlan:
     speech: str
     directive: str
@@ -87,6 +120,15 @@ class ItemPlan:
     evidence: str | None = None
     verified: tuple[int, str] | None = None
     cancelled: tuple[int, str] | None = None
+    assigned: int | None = None
+    acknowledged: bool = True
+    supporters: tuple[str, ...] = ()
+    parts: tuple[PartPlan, ...] = ()
+    extensions: tuple[ExtensionPlan, ...] = ()
+    cycle: str | None = None
+    passed_to: str | None = None
+    children: tuple[ChildPlan, ...] = ()
+    instructions: tuple[InstructionPlan, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -143,6 +185,22 @@ def _item(**entry: Any) -> ItemPlan:
         UpdatePlan(day, Status(status), progress, note)
         for day, status, progress, note in entry.get("history", ())
     )
+    entry["supporters"] = tuple(entry.get("supporters", ()))
+    entry["parts"] = tuple(PartPlan(*row) for row in entry.get("parts", ()))
+    entry["extensions"] = tuple(ExtensionPlan(*row) for row in entry.get("extensions", ()))
+    entry["instructions"] = tuple(InstructionPlan(*row) for row in entry.get("instructions", ()))
+    entry["children"] = tuple(
+        ChildPlan(
+            **{
+                **child,
+                "history": tuple(
+                    UpdatePlan(day, Status(status), progress, note)
+                    for day, status, progress, note in child.get("history", ())
+                ),
+            }
+        )
+        for child in entry.get("children", ())
+    )
     for key in ("verified", "cancelled"):
         if key in entry:
             entry[key] = tuple(entry[key])
@@ -164,4 +222,16 @@ def _item_problem(item: ItemPlan, demo_day: int) -> str | None:
         return "history may not close an item; use `verified` or `cancelled`"
     if item.verified and (not item.history or item.history[-1].status != "awaiting_verification"):
         return "only an item awaiting verification can be verified"
+    if any(e.state not in ("pending", "approved", "refused") for e in item.extensions):
+        return "an extension's state is pending, approved or refused"
+    if any(e.due <= item.due for e in item.extensions):
+        return "an extension asks for a day after `due`"
+    if item.cycle not in (None, "monthly", "quarterly"):
+        return "`cycle` is monthly or quarterly"
+    if item.children and not item.passed_to:
+        return "`children` need `passed_to`"
+    late = [p.day for p in item.parts] + [e.day for e in item.extensions]
+    late += [i.day for i in item.instructions] + [item.assigned or 0]
+    if any(day > demo_day for day in late):
+        return f"has an event after demo_day {demo_day}"
     return None

@@ -29,6 +29,7 @@ from ..models import (
 )
 from ..passwords import hash_password
 from ..speeches.services import find_imported, import_speech, read_speech_file
+from .cycle import seed_cycle, seed_part, seed_supporters
 from .plan import ItemPlan, Plan, PlanError
 
 SOURCE = "seed"
@@ -63,7 +64,7 @@ def seed(plan: Plan, seeds_dir: Path, *, anchor: str, today: date) -> Counter:
         timeline = _Timeline(day_zero, office_zone())
         for item_plan in (p for p in plan.items if p.speech == speech_plan.key):
             _seed_item(item_plan, speech, cities, departments, users, timeline)
-            created["items"] += 1
+            created["items"] += 1 + len(item_plan.children)
     db.session.flush()
     return created
 
@@ -167,7 +168,11 @@ def _seed_item(plan: ItemPlan, speech, cities, departments, users, timeline: _Ti
         start_on=timeline.on(plan.start),
         due_on=timeline.on(plan.due),
         # Assigned (交办) a few days after the speech, never later than its first report.
-        created_at=timeline.at(min([ASSIGNED_ON_DAY, *(u.day for u in plan.history)])),
+        created_at=timeline.at(
+            plan.assigned
+            if plan.assigned is not None
+            else min([ASSIGNED_ON_DAY, *(u.day for u in plan.history)])
+        ),
     )
     item.milestones = [
         Milestone(
@@ -179,7 +184,14 @@ def _seed_item(plan: ItemPlan, speech, cities, departments, users, timeline: _Ti
         )
         for position, m in enumerate(plan.milestones, start=1)
     ]
+    context = _CycleContext(timeline, cities, departments, users, supervisor, plan)
+    seed_supporters(item, plan, context)
+    parts = iter(sorted(plan.parts, key=lambda p: p.day))
+    part = next(parts, None)
     for update in plan.history:
+        while part is not None and part.day <= update.day:  # supporters' reports in between
+            seed_part(item, part, context)
+            part = next(parts, None)
         evidence = plan.evidence if update.status == Status.AWAITING_VERIFICATION else None
         _append(
             item,
@@ -192,6 +204,8 @@ def _seed_item(plan: ItemPlan, speech, cities, departments, users, timeline: _Ti
         )
         if update.status == Status.AWAITING_VERIFICATION:
             item.completed_on = timeline.on(update.day)
+    for rest in [part, *parts] if part is not None else []:
+        seed_part(item, rest, context)
     if plan.verified:
         day, note = plan.verified
         _append(item, supervisor, timeline.at(day), Status.DONE, 100, note)
@@ -202,8 +216,27 @@ def _seed_item(plan: ItemPlan, speech, cities, departments, users, timeline: _Ti
         _append(item, supervisor, timeline.at(day), Status.CANCELLED, item.progress, note)
     item.updated_at = item.updates[-1].created_at if item.updates else item.created_at
     db.session.add(item)
+    seed_cycle(item, plan, context)
+    item.updated_at = max(u.created_at for u in item.updates) if item.updates else item.created_at
     db.session.flush()
     audit.record("item.seeded", item, source=SOURCE, directive=directive.position)
+
+
+class _CycleContext:
+    """What seeding the cycle needs of the seeding (see seeding/cycle.py)."""
+
+    def __init__(self, timeline, cities, departments, users, supervisor, plan) -> None:
+        self.timeline, self.cities, self.departments = timeline, cities, departments
+        self.supervisor, self._users, self._plan = supervisor, users, plan
+
+    def user(self, email: str) -> User:
+        return _user(self._users, email, self._plan)
+
+    def add(self, row) -> None:
+        db.session.add(row)
+
+    def flush(self) -> None:
+        db.session.flush()
 
 
 def _append(item, author, at, status, progress, note, evidence=None) -> None:

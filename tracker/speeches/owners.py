@@ -94,12 +94,17 @@ def suggested_department(city: City, phrase: str | None) -> Department | None:
     unit, rest = _sub_unit(city, phrase)
     if unit is None and not named_city and _OTHER_PLACE.match(phrase):
         return None  # 南湖区财政局, "Jiangning District Finance Bureau": another place's body
-    departments = list(unit.departments) if unit else _departments_within(city)
     if unit and (not rest or _GOVERNMENT.fullmatch(rest)):
         return _main_department(unit)  # 海宁市, 海宁市政府, "the Haining City Government"
-    scored = sorted(
-        ((_score(rest or phrase, d), d.id, d) for d in departments), key=lambda t: t[:2]
-    )
+    if unit:
+        return _best(rest or phrase, unit.departments)
+    # No sub-unit named: the city's own body (市经信局), else one of a sub-unit's.
+    return _best(phrase, city.departments) or _best(phrase, _departments_within(city))
+
+
+def _best(phrase: str, departments) -> Department | None:
+    """The one department scoring highest for the phrase; None for none or a tie."""
+    scored = sorted(((_score(phrase, d), d.id, d) for d in departments), key=lambda t: t[:2])
     scored = [s for s in scored if s[0] > 0]
     if not scored or (len(scored) > 1 and scored[-1][0] == scored[-2][0]):
         return None

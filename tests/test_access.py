@@ -35,17 +35,31 @@ ROUTES = {
     "city_ranking": ("GET", "/boards/nanjing/ranking"),
     "bulletin_pdf": ("GET", "/boards/nanjing/bulletin.pdf"),
     "ledger_xlsx": ("GET", "/items.xlsx?city=nanjing"),
+    "acknowledge": ("POST", "/items/{item}/acknowledge"),
+    "part": ("POST", "/items/{item}/part"),
+    "extension": ("POST", "/items/{item}/extension"),
+    "open_late": ("POST", "/items/{item}/extension/open"),
+    "supporters_form": ("GET", "/items/{item}/supporters"),
+    "pass": ("POST", "/items/{item}/pass"),
+    "cycle": ("POST", "/items/{item}/cycle"),
+    "instruct": ("POST", "/items/{item}/instruct"),
 }
 ADMIN_ONLY = {"admin_users", "admin_policy", "admin_audit", "outbox", "admin_places"}
+OWNERS_ONLY = {"acknowledge", "part", "extension", "instruct"}  # staff's, and a leader's 批示
 EVERYTHING = set(ROUTES)
 SIGNED_IN = {"overview", "my", "ledger_xlsx"}  # the ledger: of what each may see
 ALLOWED = {
-    "staff": SIGNED_IN | {"detail", "report", "speech"},
+    # The lead: 签收 and 延期申请 are its to ask (the service then judges the item's state).
+    "staff": SIGNED_IN | {"detail", "report", "speech", "acknowledge", "extension"},
     "other_staff": SIGNED_IN | {"speech"},  # same city: the speech, not the item
     "haining_staff": SIGNED_IN,
-    "supervisor": EVERYTHING - ADMIN_ONLY,
+    "supervisor": EVERYTHING - ADMIN_ONLY - OWNERS_ONLY,
+    # 市领导: sees the city, writes 批示, changes nothing else.
+    "leader": SIGNED_IN | {"detail", "speech", "city_board", "city_ranking", "instruct"},
+    # A supporting department elsewhere: not this item's.
+    "supporter": SIGNED_IN | {"speech"},
     "other_supervisor": SIGNED_IN | {"speech_new"},  # their own city's speeches only
-    "admin": EVERYTHING,
+    "admin": EVERYTHING - OWNERS_ONLY,
 }
 
 
@@ -69,6 +83,13 @@ def _data(route: str, item: ActionItem) -> dict:
             "responsible": item.responsible_id,
         },
         "schedule": {**version, "title": item.title, "due_on": item.due_on.isoformat()},
+        "acknowledge": version,
+        "part": {**version, "part_progress": 50, "part_note": "Our part."},
+        "extension": {**version, "new_due_on": "2099-01-01", "extension_reason": "Late data."},
+        "open_late": version,
+        "pass": {**version, "sub_unit": ""},
+        "cycle": {**version, "reporting_cycle": "monthly"},
+        "instruct": {"instruction": "抓紧。", "scope": "item"},
     }.get(route, {})
 
 

@@ -159,3 +159,20 @@ def test_the_item_detail_carries_the_cycle(call):
     }
     assert [i["on"] for i in body["instructions"]] == ["item"]
     assert date.fromisoformat(body["due_on"])
+
+
+def test_dates_beyond_the_forms_range_are_refused(call):
+    item = _item(NEW)
+    url = f"/items/{item.id}/extension-requests"
+    for day in ("9999-12-31", "0001-01-01", "2200-01-01"):
+        body = {"version": item.version, "due_on": day, "reason": "Forever."}
+        response = call("staff", url, body)
+        assert (
+            response.status_code == 400 and "1900-01-01" in response.get_json()["errors"]["due_on"]
+        )
+
+
+def test_a_leader_changes_nothing_through_the_api(call):
+    item = _item(NEW)
+    body = {"version": item.version, "status": "in_progress", "progress": 10}
+    assert call("leader", f"/items/{item.id}/updates", body).status_code == 403

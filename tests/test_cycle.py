@@ -477,3 +477,187 @@ def test_the_demo_shows_each_part_of_the_cycle(app, seeded):
     assert len(_item(FUND).supporters) == 2 and _item(MONTHLY).reporting_cycle == "monthly"
     leaders = db.session.scalars(select(User.city_id).where(User.role == "leader")).all()
     assert len(set(leaders)) == 2
+
+
+def test_exports_carry_the_stages_supporters_and_extension(client, login_as):
+    import csv
+    import io
+
+    login_as("supervisor")
+    text = client.get("/items.csv?city=nanjing").get_data(as_text=True).lstrip("\ufeff")
+    rows = {row["Title"]: row for row in csv.DictReader(io.StringIO(text))}
+    review, fund = rows[REVIEW], rows[FUND]
+    assert review["Extended"] == "Yes" and review["Original due date"]
+    assert review["Original due date"] < review["Due date"]
+    assert fund["Supporting departments"] == "Finance Bureau、Big Data Administration"
+    assert fund["Assigned"] and fund["Acknowledged"] and fund["First report"]
+    assert rows[NEW]["Acknowledged"] == "" and rows[OVERDUE]["Extended"] == ""
+
+
+def test_a_monthly_duty_of_the_speech_becomes_the_item_s_reporting_cycle(app, seeded):
+    from tracker.speeches import review
+    from tracker.speeches.services import import_speech
+
+    supervisor = db.session.scalar(
+        select(User).where(User.email == "chen.hong@nanjing.example.com")
+    )
+    staff = db.session.scalar(select(User).where(User.email == "wang.lei@nanjing.example.com"))
+    speech = import_speech(
+        "会议要求，市发改委要每月向市委督查室报送区块链项目建设进展。",
+        city=supervisor.city,
+        speaker="韩斌",
+        delivered_on=TODAY,
+        draft=True,
+    )
+    (directive,) = speech.directives
+    assert directive.cadence == "monthly"
+    review.accept(directive, supervisor, "报送区块链项目进展", TODAY + timedelta(days=90))
+    (item,) = review.assign(
+        speech, supervisor, [directive], staff.department, staff, [], TODAY, None
+    )
+    assert item.reporting_cycle == "monthly" and item.assigned_at is None  # a draft
+    review.publish(speech, supervisor)
+    db.session.commit()
+    assert item.assigned_at == speech.published_at and item.acknowledged_at is None
+
+
+# ---------------------------------------------------------------- found by a walkthrough
+
+
+def test_a_parent_s_progress_is_its_children_s_and_it_is_submitted_once_they_are_done(
+    client, login_as
+):
+    login_as("qian.li@jiaxing.example.com")  # the parent's lead
+    parent = _item(HAINING)
+    own = client.post(
+        f"/items/{parent.id}/report",
+        data={"version": parent.version, "status": "in_progress", "progress": 5},
+        content_type="multipart/form-data",
+    )
+    assert own.status_code == 400 and _item(HAINING).progress == 30
+    submit = client.post(
+        f"/items/{parent.id}/report",
+        data={
+            "version": parent.version,
+            "status": "awaiting_verification",
+            "progress": 100,
+            "note": "All done",
+        },
+        content_type="multipart/form-data",
+    )
+    assert submit.status_code == 400 and _item(HAINING).status == Status.IN_PROGRESS
+    note = client.post(
+        f"/items/{parent.id}/report",
+        data={"version": parent.version, "status": "in_progress", "progress": 30, "note": "OK"},
+        content_type="multipart/form-data",
+    )
+    assert note.status_code == 302  # a note at the rolled-up progress is welcome
+
+
+def test_a_new_child_rolls_the_parent_up_tells_its_owner_and_starts_on_time(client, login_as):
+    login_as("other_supervisor")
+    parent = _item(HAINING)
+    wu = db.session.scalar(select(User).where(User.email == "wu.xin@haining.example.com"))
+    past = _post(
+        client,
+        f"/items/{parent.id}/children/new",
+        parent,
+        department=wu.department_id,
+        responsible=wu.id,
+        child_due_on=(TODAY - timedelta(days=1)).isoformat(),
+    )
+    assert past.status_code == 400 and "from today on" in past.get_data(as_text=True)
+    added = _post(
+        client,
+        f"/items/{parent.id}/children/new",
+        parent,
+        department=wu.department_id,
+        responsible=wu.id,
+        child_title="第三项",
+    )
+    assert added.status_code == 302
+    parent = _item(HAINING)
+    assert len(parent.children) == 3 and parent.progress == 20  # (40 + 20 + 0) / 3
+    child = _item("第三项")
+    assert child.start_on == TODAY and child.due_on == parent.due_on
+    told = [n for n in _notices() if n.event.action == "item.assigned"]
+    assert [n.recipient.email for n in told] == ["wu.xin@haining.example.com"]
+    login_as("wu.xin@haining.example.com")
+    page = client.get(f"/items/{child.id}").get_data(as_text=True)
+    assert HAINING not in page and f"/items/{parent.id}" not in page  # not hers to open
+
+
+def test_a_child_s_extension_stays_within_its_parent(client, login_as):
+    child = next(c for c in _item(HAINING).children if c.responsible.email.startswith("zheng"))
+    login_as("zheng.kai@haining.example.com")
+    beyond = _ask(client, child, days=(_item(HAINING).due_on - child.due_on).days + 1)
+    assert beyond.status_code == 400
+    assert "子任务的截止日期不能晚于所属事项。" in beyond.get_data(as_text=True)  # he reads Chinese
+
+
+def test_a_closed_item_s_pending_request_is_not_decided(client, login_as):
+    login_as("supervisor")
+    item = _item(PILOT)
+    cancel = client.post(
+        f"/items/{item.id}/report",
+        data={
+            "version": item.version,
+            "status": "cancelled",
+            "progress": item.progress,
+            "note": "Dropped by the province.",
+        },
+        content_type="multipart/form-data",
+    )
+    assert cancel.status_code == 302
+    item = _item(PILOT)
+    request = item.extension_requests[0]
+    url = f"/items/{item.id}/extension/{request.id}/decide"
+    decided = _post(client, url, item, decision="approve")
+    assert decided.status_code == 400 and "no longer open" in decided.get_data(as_text=True)
+    assert _item(PILOT).original_due_on is None
+    assert PILOT not in client.get("/items?attention=extension_pending").get_data(as_text=True)
+
+
+def test_the_lead_cannot_become_a_supporter_nor_a_supporter_the_lead(client, login_as):
+    login_as("supervisor")
+    item = _item(FUND)
+    finance = item.supporters[0]
+    response = _post(
+        client,
+        f"/items/{item.id}/assign",
+        item,
+        department=finance.department_id,
+        responsible=finance.responsible_id,
+    )
+    assert response.status_code == 400 and "supports this item" in response.get_data(as_text=True)
+
+
+def test_passing_down_twice_or_out_of_place_says_why(client, login_as):
+    login_as("other_supervisor")
+    parent = _item(HAINING)
+    twice = _post(client, f"/items/{parent.id}/pass", parent, sub_unit=parent.passed_to_city_id)
+    assert twice.status_code == 400 and "该事项在下级单位已有子任务。" in twice.get_data(
+        as_text=True
+    )
+    login_as("supervisor")
+    nanjing = _item(OVERDUE)
+    nowhere = _post(client, f"/items/{nanjing.id}/pass", nanjing, sub_unit=parent.passed_to_city_id)
+    assert nowhere.status_code == 400 and "Choose a sub-unit" in nowhere.get_data(as_text=True)
+
+
+def test_a_cycle_set_today_misses_no_window_that_closed_before(client, login_as):
+    login_as("supervisor")
+    item = _item(OVERDUE)
+    assert (
+        _post(client, f"/items/{item.id}/cycle", item, reporting_cycle="monthly").status_code == 302
+    )
+    assert _item(OVERDUE).reporting_since == TODAY
+    assert "Report missed" not in client.get(f"/items/{item.id}").get_data(as_text=True)
+    assert OVERDUE not in client.get("/items?attention=report_missed").get_data(as_text=True)
+
+
+def test_a_late_request_is_opened_only_for_an_overdue_item(client, login_as):
+    login_as("supervisor")
+    item = _item(NEW)  # due in weeks
+    response = _post(client, f"/items/{item.id}/extension/open", item)
+    assert response.status_code == 400 and _item(NEW).late_extension_open is False

@@ -34,7 +34,7 @@ def test_the_ledger_in_chinese_is_the_list_with_dates_fills_and_totals(client, l
     sheet = book["督办台账"]
     header = [c.value for c in sheet[1]]
     assert header[:3] == ["编号", "标题", "任务来源（讲话原文）"] and "截止日期" in header
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:N{sheet.max_row}"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:U{sheet.max_row}"
     rows = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
     items = db.session.scalars(
         select(ActionItem).join(ActionItem.city).where(City.slug.in_(["jiaxing", "haining"]))

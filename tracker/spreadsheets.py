@@ -9,7 +9,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import IO
 
 from openpyxl import Workbook
@@ -110,7 +110,9 @@ def _xlsx_cell(sheet, value) -> WriteOnlyCell:
         cell.data_type = "s"
         return cell
     cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, date):
+    if isinstance(value, datetime):
+        cell.number_format = DATE_FORMAT + " hh:mm"
+    elif isinstance(value, date):
         cell.number_format = DATE_FORMAT
     return cell
 

@@ -28,7 +28,7 @@ depends_on = None
 ITEM_COLUMNS = [
     'assigned_at', 'acknowledged_at', 'acknowledged_by_id', 'first_report_at', 'submitted_at',
     'original_due_on', 'parent_id', 'passed_to_city_id', 'reporting_cycle',
-    'late_extension_open',
+    'reporting_since', 'late_extension_open',
 ]
 UPDATE_COLUMNS = ['supporter_department_id', 'part_progress']
 NEW_MESSAGES = "kind = 'notice'"
@@ -62,6 +62,7 @@ def upgrade():
         batch_op.add_column(sa.Column('parent_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('passed_to_city_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('reporting_cycle', sa.String(length=16), nullable=True))
+        batch_op.add_column(sa.Column('reporting_since', sa.Date(), nullable=True))
         batch_op.add_column(
             sa.Column(
                 'late_extension_open', sa.Boolean(), nullable=False, server_default='0'

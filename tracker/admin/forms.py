@@ -20,7 +20,12 @@ class UserForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     role = SelectField(
         _l("Role"),
-        choices=[("staff", _l("Staff")), ("supervisor", _l("Supervisor")), ("admin", _l("Admin"))],
+        choices=[
+            ("staff", _l("Staff")),
+            ("supervisor", _l("Supervisor")),
+            ("leader", _l("Leader")),
+            ("admin", _l("Admin")),
+        ],
     )
     city = SelectField(_l("City"), coerce=optional_int, validate_choice=False)
     department = SelectField(_l("Department"), coerce=optional_int, validate_choice=False)
@@ -100,6 +105,21 @@ class PolicyForm(FlaskForm):
     rank_overdue_day = IntegerField(
         _l("Ranking: points off per overdue item-day, per item"),
         validators=[Optional(), NumberRange(0, 20)],
+    )
+    acknowledge_within = IntegerField(
+        _l("Acknowledge an assigned item within N working days"),
+        validators=[Optional(), NumberRange(1, 10)],
+    )
+    max_extensions = IntegerField(
+        _l("Extension requests allowed per item"), validators=[Optional(), NumberRange(0, 10)]
+    )
+    report_by_day = IntegerField(
+        _l("Periodic reports are due by this day of the month"),
+        validators=[Optional(), NumberRange(1, 28)],
+    )
+    report_warn_days = IntegerField(
+        _l("Remind the owners this many days before a periodic report is due"),
+        validators=[Optional(), NumberRange(0, 10)],
     )
     send_hour = IntegerField(
         _l("Send from this hour (0-23, recipient's time)"), validators=[NumberRange(0, 23)]

@@ -34,7 +34,7 @@ def _check_user(email, name, role, city, department, locale, timezone, existing=
     if not (name or "").strip():
         errors["name"] = _("Give the person's name.")
     if role != Role.ADMIN and city is None:
-        errors["city"] = _("Staff and supervisors belong to a city.")
+        errors["city"] = _("Staff, supervisors and leaders belong to a city.")
     if role == Role.STAFF and department is None:
         errors["department"] = _("Staff belong to a department.")
     if department is not None and city is not None and department.city_id != city.id:
@@ -157,6 +157,13 @@ POLICY_LIMITS = {
 
 
 RANK_LIMITS = {"rank_on_time": (0, 100), "rank_reports": (0, 100), "rank_overdue_day": (0, 20)}
+# The 督办 cycle's numbers (tracker/reminders/policy.py): optional like the ranking's.
+CYCLE_LIMITS = {
+    "acknowledge_within": (1, 10),
+    "max_extensions": (0, 10),
+    "report_by_day": (1, 28),
+    "report_warn_days": (0, 10),
+}
 
 
 def save_policy(actor, values: dict) -> dict:
@@ -176,7 +183,7 @@ def save_policy(actor, values: dict) -> dict:
             policy[name] = value
     policy["working_days"] = bool(values.get("working_days"))
     current = current_policy()
-    for name, (low, high) in RANK_LIMITS.items():
+    for name, (low, high) in {**RANK_LIMITS, **CYCLE_LIMITS}.items():
         value = values.get(name)
         if value is None:  # left out: the weight stays as it is
             policy[name] = getattr(current, name)

@@ -253,12 +253,13 @@ def policy():
         current = asdict(current_policy())
         form.before_days.data = ", ".join(str(d) for d in current["before_days"])
         form.working_days.data = current["working_days"]
-        for name in [*services.POLICY_LIMITS, *services.RANK_LIMITS]:
+        for name in [*services.POLICY_LIMITS, *services.RANK_LIMITS, *services.CYCLE_LIMITS]:
             form[name].data = current[name]
     status = 200
     if form.validate_on_submit():
         values = {
-            name: form[name].data for name in [*services.POLICY_LIMITS, *services.RANK_LIMITS]
+            name: form[name].data
+            for name in [*services.POLICY_LIMITS, *services.RANK_LIMITS, *services.CYCLE_LIMITS]
         }
         values["before_days"] = form.days()
         values["working_days"] = bool(form.working_days.data)

@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..access import instructs, item_or_404, supervises
 from ..clock import office_today
 from ..extensions import db
+from ..inputs import FIRST_DAY, LAST_DAY
 from ..items import cycle, extensions, services
 from ..items.queries import item_page
 from ..models import ExtensionRequest, ExtensionState
@@ -47,15 +48,17 @@ def _body(schema: dict) -> tuple[dict | None, dict]:
         elif kind == "string" and "\x00" in value:
             errors[name] = "no NUL character"
         elif rule.get("format") == "date" and _date(value) is None:
-            errors[name] = "a date, YYYY-MM-DD"
+            errors[name] = "a date, YYYY-MM-DD, from 1900-01-01 to 2199-12-31"
     return body, errors | _too_long(body, schema["properties"])
 
 
 def _date(value) -> date | None:
+    """A day in the range every date field takes (the forms' too), or None."""
     try:
-        return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+        day = date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
     except ValueError:
         return None
+    return day if day is not None and FIRST_DAY <= day <= LAST_DAY else None
 
 
 def _refused(invalid: Invalid):

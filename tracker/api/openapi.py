@@ -398,6 +398,7 @@ def document() -> dict:
                         "400": _error("The body is not valid."),
                         "401": unauthorized,
                         "404": _error("No such item, or not visible to you."),
+                        "403": _error("Leaders change nothing on an item."),
                         "409": _error("The item changed since `version`."),
                         "422": _error(
                             "A rule forbids this change (for example staff closing an item)."

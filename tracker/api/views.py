@@ -23,7 +23,7 @@ from ..inputs import INT_MAX
 from ..items import services
 from ..items.queries import PAGE_SIZE, SORT_COLUMNS, ItemFilter, item_list, item_page
 from ..items.rules import LIGHT_LABELS
-from ..models import ActionItem, Status
+from ..models import ActionItem, Role, Status
 from ..reminders.policy import current_policy
 from . import serialize
 from .openapi import REPORT, URL_PATTERN, document
@@ -172,6 +172,8 @@ def post_update(item_id: int):
     """Report progress or change the status, under the same rules as the form."""
     user = g.api_user
     item = item_or_404(user, item_id)
+    if user.role == Role.LEADER:
+        return _fail(403, "Leaders change nothing on an item; they write instructions.")
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return _fail(400, "Send a JSON object.")

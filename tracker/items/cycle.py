@@ -32,7 +32,7 @@ from ..models import (
 from ..validation import Invalid
 from .notices import notify, owners_of, supervisors_of
 from .rules import OPEN, REPORTING_CYCLES
-from .services import begin_change, flush_change, stamp_assigned
+from .services import begin_change, flush_change, roll_up, stamp_assigned
 
 TEXT_LIMIT = 5000
 
@@ -163,9 +163,13 @@ def pass_down(
     if not supervises(actor):
         raise Invalid({"": _("Only supervisors pass items down.")})
     if city.parent_id != item.city_id:
-        raise Invalid({"city": _("Choose a sub-unit of %(city)s.", city=local_name(item.city))})
+        raise Invalid({"": _("Choose a sub-unit of %(city)s.", city=local_name(item.city))})
     if item.children:
-        raise Invalid({"city": _("The item already has child items in its sub-unit.")})
+        raise Invalid({"": _("The item already has child items in its sub-unit.")})
+    if item.passed_to_city_id == city.id:
+        raise Invalid(
+            {"": _("The item was already passed down to %(city)s.", city=local_name(city))}
+        )
     if Status(item.status) not in OPEN:
         raise Invalid({"": _("Only an open item can be passed down.")})
     item.passed_to_city = city
@@ -182,6 +186,7 @@ def add_child(
     title: str | None,
     due_on: date | None,
     seen_version: int | None,
+    today: date,
 ) -> ActionItem:
     """The sub-unit's supervisor assigns part of a passed-down item to one of its
     departments; the parent's progress rolls up from its children."""
@@ -199,8 +204,11 @@ def add_child(
         )
     if responsible.department_id != department.id or not responsible.is_active:
         errors["responsible"] = _("The responsible person must work in the chosen department.")
+    due_on = due_on or parent.due_on
     if due_on and parent.due_on and due_on > parent.due_on:
-        errors["due_on"] = _("A child item is due no later than the item it belongs to.")
+        errors["child_due_on"] = _("A child item is due no later than the item it belongs to.")
+    elif due_on and due_on < today:
+        errors["child_due_on"] = _("Choose a due date from today on.")
     if errors:
         raise Invalid(errors)
     child = ActionItem(
@@ -212,17 +220,22 @@ def add_child(
         priority=parent.priority,
         status=Status.NOT_STARTED,
         progress=0,
-        start_on=parent.start_on,
-        due_on=due_on or parent.due_on,
+        start_on=today,  # its own span: a new child is not behind its parent's schedule
+        due_on=due_on,
         reporting_cycle=parent.reporting_cycle,
+        reporting_since=today if parent.reporting_cycle else None,
         parent=parent,
     )
     stamp_assigned(child)
     db.session.add(child)
     db.session.flush()
-    flush_change(parent)  # rolls the parent's progress up
-    audit.record("item.assigned", child, actor=actor, version=child.version, parent=parent.id)
+    roll_up(parent)
+    flush_change(parent)
+    event = audit.record(
+        "item.assigned", child, actor=actor, version=child.version, parent=parent.id
+    )
     audit.record("item.child_added", parent, actor=actor, version=parent.version, child=child.id)
+    notify(event, [responsible], today)  # 交办: its owner is told at once
     return child
 
 
@@ -230,15 +243,17 @@ def add_child(
 
 
 def set_reporting_cycle(
-    item: ActionItem, actor: User, cycle: str | None, seen_version: int | None
+    item: ActionItem, actor: User, cycle: str | None, seen_version: int | None, today: date
 ) -> None:
+    """定期报送: monthly, quarterly or none; windows count from today's on."""
     begin_change(item, seen_version)
     if not supervises(actor):
         raise Invalid({"": _("Only supervisors set the reporting cycle.")})
     if cycle is not None and cycle not in REPORTING_CYCLES:
         raise Invalid({"reporting_cycle": _("Choose monthly, quarterly or none.")})
     before = item.reporting_cycle
-    item.reporting_cycle = cycle
+    if cycle != before:
+        item.reporting_cycle, item.reporting_since = cycle, today if cycle else None
     flush_change(item)
     audit.record(
         "item.cycle_set", item, actor=actor, version=item.version, before=before, after=cycle

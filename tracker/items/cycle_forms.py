@@ -19,6 +19,8 @@ from ..clock import office_today
 from ..i18n import local_name
 from ..inputs import DateField, optional_int
 from ..labels import CYCLE_LABELS
+from ..reminders.policy import current_policy
+from .extensions import may_ask
 from .forms import VersionedForm
 from .rules import OPEN
 
@@ -92,6 +94,13 @@ class InstructionForm(FlaskForm):
     )
 
 
+def may_ask_late(item) -> bool:
+    """A late request is worth opening while the item has requests left and none waits."""
+    return len(item.extension_requests) < current_policy().max_extensions and not any(
+        r.state == "pending" for r in item.extension_requests
+    )
+
+
 def cycle_choices() -> list[tuple[str, str]]:
     return [("", _("None"))] + [(key, str(label)) for key, label in CYCLE_LABELS.items()]
 
@@ -108,12 +117,12 @@ def forms_for(item, user, given: dict) -> dict:
         form("acknowledge_form", AcknowledgeForm)
     if supports(user, item) and item.status in (*OPEN, "awaiting_verification"):
         form("part_form", PartReportForm, part_progress=supports(user, item).progress)
-    if leads(user, item) and is_open and item.due_on:
+    if leads(user, item) and may_ask(item, office_today()):
         form("extension_form", ExtensionForm)
     if supervises(user):
-        if any(r.state == "pending" for r in item.extension_requests):
+        if is_open and any(r.state == "pending" for r in item.extension_requests):
             form("decision_form", DecisionForm)
-        if is_open and item.due_on and item.due_on < office_today():
+        if is_open and item.due_on and item.due_on < office_today() and may_ask_late(item):
             form("open_late_form", OpenLateForm)
         sub_units = item.city.sub_units
         if sub_units and is_open and not item.children:

@@ -9,7 +9,7 @@ from flask import abort, render_template
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..access import city_scope_ids, instructs, item_or_404, require_supervisor
+from ..access import city_scope_ids, instructs, item_or_404, require_supervisor, supports
 from ..clock import office_today
 from ..extensions import db
 from ..i18n import local_name
@@ -33,6 +33,13 @@ from .cycle_forms import (
 from .views import _commit_change, _detail_page, _saved
 
 
+def _staff_only(user) -> None:
+    """签收, a supporting department's part and 延期申请 are the owners' (staff): 403 for the
+    rest, whose role never allows them; the service judges which staff member may."""
+    if user.role != Role.STAFF:
+        abort(403)
+
+
 def _page(item_id: int, name: str, form):
     return lambda status: _detail_page(item_id, status=status, **{name: form})
 
@@ -41,6 +48,7 @@ def _page(item_id: int, name: str, form):
 def acknowledge(item_id: int):
     """签收: the lead department confirms receipt."""
     user = signed_in_user()
+    _staff_only(user)
     item = item_or_404(user, item_id)
     form = AcknowledgeForm()
     response = _commit_change(
@@ -56,7 +64,10 @@ def acknowledge(item_id: int):
 def report_part(item_id: int):
     """A supporting department reports on its part."""
     user = signed_in_user()
+    _staff_only(user)
     item = item_or_404(user, item_id)
+    if supports(user, item) is None:
+        abort(403)  # the lead reports on the item itself
     form = PartReportForm()
     response = _commit_change(
         form,
@@ -73,6 +84,7 @@ def report_part(item_id: int):
 def request_extension(item_id: int):
     """延期申请: the lead asks for a later due date."""
     user = signed_in_user()
+    _staff_only(user)
     item = item_or_404(user, item_id)
     form = ExtensionForm()
     response = _commit_change(
@@ -129,7 +141,7 @@ def open_late_extension(item_id: int):
     response = _commit_change(
         form,
         item_id,
-        lambda: extensions.open_late_extension(item, user, form.seen_version()),
+        lambda: extensions.open_late_extension(item, user, form.seen_version(), office_today()),
         _page(item_id, "open_late_form", form),
     )
     return response or _saved(item_id, _("The owners may now ask for a later due date once."))
@@ -247,6 +259,7 @@ def add_child(item_id: int):
             form.child_title.data,
             form.child_due_on.data,
             form.seen_version(),
+            office_today(),
         )
 
     def page(status):
@@ -270,7 +283,7 @@ def reporting_cycle(item_id: int):
         form,
         item_id,
         lambda: cycle.set_reporting_cycle(
-            item, user, form.reporting_cycle.data or None, form.seen_version()
+            item, user, form.reporting_cycle.data or None, form.seen_version(), office_today()
         ),
         _page(item_id, "cycle_form", form),
     )

@@ -6,12 +6,24 @@ from collections.abc import Iterable, Iterator
 
 from flask_babel import lazy_gettext as _l
 
+from ..clock import office_zone
 from ..i18n import local_name
 from ..labels import STATUS_LABELS
 from ..mail import external_url
 from ..models import ActionItem, Status
 from ..spreadsheets import csv_chunks
 from .rules import Light
+
+# The 督办 cycle's columns, in the CSV and the ledger alike (see `cycle_cells`).
+CYCLE_COLUMNS = (
+    _l("Supporting departments"),
+    _l("Original due date"),
+    _l("Extended"),
+    _l("Assigned"),
+    _l("Acknowledged"),
+    _l("First report"),
+    _l("Submitted"),
+)
 
 CSV_COLUMNS = (
     _l("No."),
@@ -29,6 +41,7 @@ CSV_COLUMNS = (
     _l("Verified on"),
     _l("Directive"),
     _l("Link"),
+    *CYCLE_COLUMNS,
 )
 
 
@@ -55,7 +68,28 @@ def _row(item: ActionItem, light: Light) -> list:
         _iso(item.verified_on),
         item.directive.source_text,
         external_url("items.detail", item_id=item.id),
+        *cycle_cells(item, _iso, _moment),
     ]
+
+
+def cycle_cells(item: ActionItem, day, moment) -> list:
+    """The cycle's cells of an item: supporting departments, the original due date, whether
+    it was extended, and the times of 交办, 签收, the first report and the submission, as
+    `day` and `moment` write dates and times."""
+    return [
+        "、".join(local_name(s.department) for s in item.supporters),
+        day(item.original_due_on),
+        str(_l("Yes")) if item.original_due_on else "",
+        moment(item.assigned_at),
+        moment(item.acknowledged_at),
+        moment(item.first_report_at),
+        moment(item.submitted_at),
+    ]
+
+
+def _moment(at) -> str:
+    """A time in the office's zone, to the minute, as spreadsheets read it."""
+    return at.astimezone(office_zone()).strftime("%Y-%m-%d %H:%M") if at else ""
 
 
 def _iso(day) -> str:

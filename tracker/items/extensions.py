@@ -22,6 +22,17 @@ from .rules import OPEN
 from .services import begin_change, flush_change
 
 
+def may_ask(item: ActionItem, today: date) -> bool:
+    """Whether the lead could ask for more time now (the form is offered only then)."""
+    return (
+        Status(item.status) in OPEN
+        and item.due_on is not None
+        and not any(r.state == ExtensionState.PENDING for r in item.extension_requests)
+        and len(item.extension_requests) < current_policy().max_extensions
+        and (today <= item.due_on or item.late_extension_open)
+    )
+
+
 def request_extension(
     item: ActionItem,
     actor: User,
@@ -61,6 +72,8 @@ def request_extension(
         )
     if due_on is None or due_on <= item.due_on:
         errors["due_on"] = _("Choose a date after the current due date.")
+    elif item.parent is not None and item.parent.due_on and due_on > item.parent.due_on:
+        errors["due_on"] = _("A child item is due no later than the item it belongs to.")
     if not reason:
         errors["reason"] = _("Give the reason for the extension.")
     if errors:
@@ -99,6 +112,8 @@ def decide_extension(
         begin_change(item, seen_version)
     if not supervises(actor):
         raise Invalid({"": _("Only the city's supervisors decide on extensions.")})
+    if Status(item.status) not in OPEN:
+        raise Invalid({"": _("The item is no longer open: there is nothing to extend.")})
     note = (note or "").strip() or None
     if not approve and not note:
         raise Invalid({"note": _("Say why the request is refused.")})
@@ -128,11 +143,15 @@ def decide_extension(
     notify(event, [request.requested_by, *owners_of(item)], today)
 
 
-def open_late_extension(item: ActionItem, actor: User, seen_version: int | None) -> None:
+def open_late_extension(
+    item: ActionItem, actor: User, seen_version: int | None, today: date
+) -> None:
     """A supervisor lets the owners ask for more time after the due date (once)."""
     begin_change(item, seen_version)
     if not supervises(actor):
         raise Invalid({"": _("Only the city's supervisors open a late extension request.")})
+    if Status(item.status) not in OPEN or item.due_on is None or item.due_on >= today:
+        raise Invalid({"": _("Only an open item past its due date needs a late request.")})
     item.late_extension_open = True
     flush_change(item)
     audit.record("item.extension_opened", item, actor=actor, version=item.version)

@@ -29,7 +29,16 @@ from ..extensions import db
 from ..i18n import local_name
 from ..inputs import bounded_int
 from ..labels import STATUS_LABELS
-from ..models import ActionItem, Department, Directive, Role, Status, StatusUpdate, User
+from ..models import (
+    ActionItem,
+    Department,
+    Directive,
+    ItemSupporter,
+    Role,
+    Status,
+    StatusUpdate,
+    User,
+)
 from . import bulk
 from .blueprint import amber_days, bp, signed_in_user
 from .exports import items_csv
@@ -232,6 +241,7 @@ def _export_rows(*, reports: bool):
                         joinedload(ActionItem.responsible),
                         joinedload(ActionItem.directive).joinedload(Directive.speech),
                         selectinload(ActionItem.co_owners),
+                        selectinload(ActionItem.supporters).joinedload(ItemSupporter.department),
                     )
                     .where(ActionItem.id.in_(chunk))
                 )

@@ -41,6 +41,7 @@ def notify(event: AuditEvent, people: list[User], today: date) -> None:
     """One notice per person about an audited event (批示, an extension asked or decided, an
     item passed down), through the outbox: unique by event and person."""
     db.session.flush()  # the event's id
+    people = [p for p in people if p.id != event.actor_id]  # not the one who did it
     now = utcnow()
     plan_messages(
         [

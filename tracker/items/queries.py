@@ -248,6 +248,7 @@ class ItemPage:
     reminders: list[ReminderLine]
     instructions: list[Instruction] = field(default_factory=list)
     cycle: Cycle | None = None
+    parent_visible: bool = False  # a sub-unit's staff see their child item, not its parent
 
 
 def item_page(item_id: int, user: User, today: date, amber_days: int) -> ItemPage | None:
@@ -313,6 +314,11 @@ def item_page(item_id: int, user: User, today: date, amber_days: int) -> ItemPag
         zone = office_zone()
         days = [u.created_at.astimezone(zone).date() for u in updates if u.author_id]
         cycle = cycle_of(item, days, today, current_policy().report_by_day)
+    parent_visible = item.parent_id is not None and bool(
+        db.session.scalar(
+            select(ActionItem.id).where(ActionItem.id == item.parent_id, visible_items(user))
+        )
+    )
     return ItemPage(
         item,
         traffic_light(item, today, amber_days),
@@ -321,6 +327,7 @@ def item_page(item_id: int, user: User, today: date, amber_days: int) -> ItemPag
         reminders,
         list(instructions),
         cycle,
+        parent_visible,
     )
 
 

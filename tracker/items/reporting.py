@@ -2,8 +2,9 @@
 period's first day to the policy's `report_by_day` of its last month (default the 25th). The
 rule is written once here, for the item page, the boards, the item list and reminders.
 
-A window counts only once the item was assigned before it closed; any report by the lead or a
-supporting department (a history entry with an author) inside the window fills it.
+A window counts only when the cycle began (`reporting_since`: the day the item was assigned
+with it, or the day a supervisor set it) before the window closed; any report by the lead or
+a supporting department (a history entry with an author) inside the window fills it.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def missed_sql(today: date, by_day: int):
         conditions.append(
             and_(
                 ActionItem.reporting_cycle == cycle,
-                ActionItem.assigned_at < _moment(window.closes + timedelta(days=1)),
+                ActionItem.reporting_since <= window.closes,
                 ~reported_in(ActionItem.id, window),
             )
         )
@@ -89,14 +90,14 @@ def cycle_of(item: ActionItem, report_days: list[date], today: date, by_day: int
         return None
     current = window_of(item.reporting_cycle, today, by_day)
     closed = last_closed(item.reporting_cycle, today, by_day)
-    assigned = item.assigned_at.astimezone(office_zone()).date() if item.assigned_at else None
+    since = item.reporting_since
 
     def filled(window: Window) -> bool:
         return any(window.start <= day <= window.closes for day in report_days)
 
     missed = (
         closed
-        if item.status in OPEN and assigned and assigned <= closed.closes and not filled(closed)
+        if item.status in OPEN and since and since <= closed.closes and not filled(closed)
         else None
     )
     return Cycle(

@@ -276,9 +276,12 @@ def extended_sql():
 
 
 def extension_pending_sql():
-    """Items with an extension request waiting for a supervisor's decision."""
-    return ActionItem.id.in_(
-        select(ExtensionRequest.item_id).where(ExtensionRequest.state == ExtensionState.PENDING)
+    """Open items with an extension request waiting for a supervisor's decision."""
+    return and_(
+        ActionItem.status.in_(OPEN),
+        ActionItem.id.in_(
+            select(ExtensionRequest.item_id).where(ExtensionRequest.state == ExtensionState.PENDING)
+        ),
     )
 
 

@@ -15,6 +15,7 @@ from werkzeug.datastructures import FileStorage
 from .. import audit
 from ..access import leads
 from ..extensions import db
+from ..i18n import local_name
 from ..inputs import clean_filename
 from ..labels import STATUS_LABELS
 from ..models import (
@@ -150,6 +151,12 @@ def report_status(
         errors["note"] = _("Add a note or evidence to close or submit the item.")
     if report.status in (Status.AWAITING_VERIFICATION, Status.DONE) and report.progress != 100:
         errors["progress"] = _("Set progress to 100% to submit the item as finished.")
+    if item.children and report.progress != item.progress:
+        errors["progress"] = _(
+            "The progress of an item passed down is that of its child items (%(num)d%%); "
+            "it reaches 100%% when they are all done.",
+            num=item.progress,
+        )
     milestone = _open_milestone(item, report.milestone_id, errors)
     if report.evidence_file is not None:
         _check_evidence_file(report.evidence_file, errors)
@@ -232,6 +239,11 @@ def assign(
         errors["responsible"] = _("The responsible person must work in the chosen department.")
     if any(not u.is_active or u.role != Role.STAFF for u in co_owners):
         errors["co_owners"] = _("Co-owners must be active staff members.")
+    if any(s.department_id == department.id for s in item.supporters):
+        errors["department"] = _(
+            "%(department)s supports this item; take it off the supporting departments first.",
+            department=local_name(department),
+        )
     if errors:
         raise Invalid(errors)
     before = {

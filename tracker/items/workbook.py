@@ -11,10 +11,12 @@ from typing import IO
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..clock import office_zone
 from ..i18n import local_name
 from ..labels import STATUS_LABELS
 from ..models import ActionItem, Status
 from ..spreadsheets import Coloured, Sheet, xlsx_document
+from .exports import CYCLE_COLUMNS, cycle_cells
 from .rules import OPEN, Light
 
 # (header, width in characters)
@@ -33,6 +35,7 @@ COLUMNS = (
     (_l("Light"), 8),
     (_l("Last report"), 12),
     (_l("Last report's note"), 40),
+    *((header, 16) for header in CYCLE_COLUMNS),
 )
 FILLS = {"red": "F4C7C3", "amber": "FCE8B2", "green": "B7E1CD", "grey": "E0E0E0"}
 
@@ -108,4 +111,12 @@ def _row(item: ActionItem, light: Light, report: Report | None) -> list:
         Coloured(light.label, FILLS[light.colour]),
         report.on if report else None,
         report.note if report else "",
+        *cycle_cells(item, lambda day: day, _office_moment),
     ]
+
+
+def _office_moment(at):
+    """A time as the office's wall clock (a spreadsheet cell has no time zone)."""
+    return (
+        at.astimezone(office_zone()).replace(tzinfo=None, second=0, microsecond=0) if at else None
+    )

@@ -109,6 +109,8 @@ class ActionItem(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("action_items.id"), index=True)
     passed_to_city_id: Mapped[int | None] = mapped_column(ForeignKey("cities.id"), index=True)
     reporting_cycle: Mapped[str | None] = mapped_column(String(16))
+    # The day the cycle began (assigned with it, or set later): earlier windows do not count.
+    reporting_since: Mapped[date | None] = mapped_column(Date)
     late_extension_open: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     __mapper_args__ = {"version_id_col": version}

@@ -254,6 +254,7 @@ def compose_notice(reminder: Reminder, now: datetime) -> EmailMessage:
         "item.extension_approved": _("Extension approved: %(title)s", title=title),
         "item.extension_refused": _("Extension refused: %(title)s", title=title),
         "item.passed_down": _("Passed down to your unit: %(title)s", title=title),
+        "item.assigned": _("New assignment: %(title)s", title=title),
     }
     return compose(
         reminder.recipient.email,

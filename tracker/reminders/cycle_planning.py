@@ -72,16 +72,16 @@ def cycle_lines(
     if latest is None:
         return lines
     reports = _report_days(list(cycles), latest - timedelta(days=REPORT_LOOKBACK_DAYS))
-    assigned = dict(
+    since = dict(
         db.session.execute(
-            select(ActionItem.id, ActionItem.assigned_at).where(ActionItem.id.in_(list(cycles)))
+            select(ActionItem.id, ActionItem.reporting_since).where(ActionItem.id.in_(list(cycles)))
         ).all()
     )
     for item_id, cycle in cycles.items():
         item = items.get(item_id)
-        if item is None or assigned.get(item_id) is None:
+        if item is None or since.get(item_id) is None:
             continue
-        assigned_on = assigned[item_id].astimezone(zone).date()
+        began = since[item_id]
 
         def filled(window, item_id=item_id) -> bool:
             return any(window.start <= d <= window.closes for d in reports.get(item_id, ()))
@@ -97,7 +97,7 @@ def cycle_lines(
                 for d in window_days
                 if period.start <= d <= period.closes
             )
-            if fires and left >= 0 and not filled(period) and assigned_on <= period.closes:
+            if fires and left >= 0 and not filled(period) and began <= period.closes:
                 recipient = route(owner, window_days[-1])
                 if recipient is not None:
                     lines.append(
@@ -111,7 +111,7 @@ def cycle_lines(
             day_after = closed.closes + timedelta(days=1)
             if (
                 window_days[0] <= day_after <= window_days[-1]
-                and assigned_on <= closed.closes
+                and began <= closed.closes
                 and not filled(closed)
             ):
                 late = (window_days[-1] - closed.closes).days

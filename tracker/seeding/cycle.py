@@ -62,6 +62,8 @@ def seed_cycle(item: ActionItem, plan: ItemPlan, context) -> None:
     if submitted:
         item.submitted_at = submitted[-1].created_at
     item.reporting_cycle = plan.cycle
+    if plan.cycle:
+        item.reporting_since = item.created_at.astimezone(timeline.zone).date()
     for extension in plan.extensions:
         state = ExtensionState(extension.state)
         decided = state != ExtensionState.PENDING

@@ -13,10 +13,12 @@ from sqlalchemy import delete, func, select
 
 from .. import audit
 from ..access import within
+from ..clock import office_today
 from ..extensions import db
 from ..extraction import extract_directives, owner_named_for, split_sentences, tidy_span
 from ..extraction.timing import find_time_limit
 from ..i18n import local_name
+from ..items.rules import REPORTING_CYCLES
 from ..models import (
     ActionItem,
     City,
@@ -300,7 +302,13 @@ def assign(
             progress=0,
             start_on=start_on,
             due_on=due_on or directive.suggested_due_on,
+            # 定期报送: a monthly or quarterly duty the speech names ("report every month").
+            reporting_cycle=directive.cadence if directive.cadence in REPORTING_CYCLES else None,
+            # 交办 when its owners can see it: now, or when the speech is published.
+            assigned_at=utcnow() if speech.published_at else None,
         )
+        if item.reporting_cycle and speech.published_at:
+            item.reporting_since = office_today()
         db.session.add(item)
         items.append(item)
     db.session.flush()
@@ -320,6 +328,11 @@ def publish(speech: Speech, actor: User) -> int:
     if speech.published_at is None:
         speech.published_at = utcnow()
         audit.record("speech.published", speech, actor=actor, items=len(items))
+    for item in items:  # 交办: from now on they wait to be acknowledged (签收)
+        if item.assigned_at is None:
+            item.assigned_at = speech.published_at
+        if item.reporting_cycle and item.reporting_since is None:
+            item.reporting_since = office_today()
     recipients = {item.responsible_id for item in items if item.responsible_id}
     today = speech.published_at.date()
     plan_messages(

@@ -28,7 +28,7 @@ from sqlalchemy import func, select
 from tests.conftest import ACCOUNTS, DEMO_PASSWORD, TODAY
 from tracker.api import tokens
 from tracker.extensions import db
-from tracker.models import ActionItem, AuditEvent, StatusUpdate, User, utcnow
+from tracker.models import ActionItem, AuditEvent, Instruction, StatusUpdate, User, utcnow
 
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 PROJECT = Path(__file__).resolve().parents[1]
@@ -622,3 +622,97 @@ def test_two_supervisors_assign_co_owners_at_once_exactly_one_wins(server, app):
     finally:
         for browser in browsers:
             browser.close()
+
+
+# ---------------------------------------------------------------- 4. the 督办 cycle
+
+PENDING = "Propose a blockchain pilot zone to the provincial government"  # a pending extension
+FRESH = "Map blockchain firms for the integrated-innovation directory"  # not yet acknowledged
+
+
+def _api(server, who: str) -> ApiClient:
+    _token, secret = tokens.issue(_user(ACCOUNTS[who]), "race")
+    db.session.commit()
+    return ApiClient(server.url, secret)
+
+
+def test_the_cycle_s_calls_race_with_one_winner_and_instructions_are_never_lost(server, app):
+    """Ten decisions of one extension request, ten acknowledgements of one version, and ten
+    instructions raced against ten reports: one decision, one acknowledgement, every
+    instruction kept (it bumps the version where it stands; the reports of the older
+    version then get 409)."""
+    supervisors = [_api(server, "supervisor") for _ in range(10)]
+    staff = [_api(server, "staff") for _ in range(10)]
+    leaders = [_api(server, "leader") for _ in range(10)]
+    try:
+        pending = _item(PENDING)
+        request_id, due = pending.extension_requests[0].id, pending.due_on
+        decisions = race(
+            [
+                lambda c=c, n=n: c.http.post(
+                    f"{c.url}/api/v1/extension-requests/{request_id}/decision",
+                    json={"approve": n % 2 == 0, "note": f"decision {n}"},
+                    timeout=TIMEOUT,
+                )
+                for n, c in enumerate(supervisors)
+            ]
+        )
+        counts = tally(decisions)
+        assert counts == {200: 1, 409: 9}, counts
+        _fresh()
+        (request,) = _item(PENDING).extension_requests
+        winner = next(r.json() for r in decisions if r.status_code == 200)
+        assert request.state == winner["state"] and request.decision_note == winner["note"]
+        assert (_item(PENDING).due_on != due) == (winner["state"] == "approved")
+        decided = db.session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action.in_(["item.extension_approved", "item.extension_refused"]))
+        )
+        assert decided == 1
+
+        fresh = _item(FRESH)
+        acks = race(
+            [
+                lambda c=c: c.http.post(
+                    f"{c.url}/api/v1/items/{fresh.id}/acknowledge",
+                    json={"version": fresh.version},
+                    timeout=TIMEOUT,
+                )
+                for c in staff
+            ]
+        )
+        counts = tally(acks)
+        assert counts[200] == 1 and counts[200] + counts[409] + counts[422] == 10, counts
+
+        _fresh()
+        item = _item(ITEM)
+        before = len(item.updates)
+        instructed = race(
+            [
+                lambda c=c, n=n: c.http.post(
+                    f"{c.url}/api/v1/items/{item.id}/instructions",
+                    json={"text": f"批示 {n}"},
+                    timeout=TIMEOUT,
+                )
+                for n, c in enumerate(leaders)
+            ]
+            + [
+                lambda c=c, n=n: c.report(
+                    item.id, {"version": item.version, "status": "in_progress", "progress": n}
+                )
+                for n, c in enumerate(staff)
+            ]
+        )
+        counts = tally(instructed)
+        print(f"\n{db.engine.dialect.name}: instructions raced against reports: {dict(counts)}")
+        assert server_errors(counts) == 0, counts
+        assert sum(1 for r in instructed[:10] if r.status_code == 201) == 10, counts
+        _fresh()
+        texts = {i.text for i in db.session.scalars(select(Instruction))}
+        assert {f"批示 {n}" for n in range(10)} <= texts
+        item = _item(ITEM)
+        assert len(item.updates) - before == sum(1 for r in instructed[10:] if r.status_code == 201)
+    finally:
+        for client in supervisors + staff + leaders:
+            client.close()

@@ -136,6 +136,9 @@ def decide_extension(request_id: int):
             made, user, body["approve"], body.get("note"), None, office_today()
         )
         db.session.commit()
+    except extensions.Decided:
+        db.session.rollback()
+        return _fail(409, "This request has already been decided.")
     except Invalid as invalid:
         return _refused(invalid)
     except StaleDataError:
@@ -148,18 +151,15 @@ def decide_extension(request_id: int):
 def instruct(item_id: int):
     """批示: a leader's instruction on the item; 201 and the instruction."""
     user = g.api_user
-    item = item_or_404(user, item_id)
+    item_or_404(user, item_id)
     if not instructs(user):
         return _fail(403, "Only leaders write instructions.")
     body, errors = _body(INSTRUCTION)
     if errors:
         return _fail(400, "Some fields are not valid.", errors)
     try:
-        made = cycle.instruct(user, body["text"], office_today(), item=item)
+        made = cycle.instruct(user, body["text"], office_today(), item=item_or_404(user, item_id))
         db.session.commit()
     except Invalid as invalid:
         return _refused(invalid)
-    except StaleDataError:
-        db.session.rollback()
-        return _fail(409, "The item changed meanwhile; send the instruction again.")
     return jsonify(serialize.instruction(made)), 201

@@ -191,7 +191,6 @@ def paths(error, json, unauthorized) -> dict:
             {"201": json("Instruction", "The instruction; the owners and supervisors are told")},
             **{
                 "403": error("Only leaders write instructions."),
-                "409": error("The item changed meanwhile."),
                 "422": error("The text is empty."),
             },
         ),

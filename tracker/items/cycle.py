@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from .. import audit
 from ..access import city_scope_ids, instructs, leads, supervises, supports
@@ -283,11 +283,20 @@ def instruct(
     instruction = Instruction(author=actor, item=item, directive=directive, text=text)
     db.session.add(instruction)
     items = [item] if item is not None else _items_of(directive)
+    db.session.flush()
+    # An instruction belongs to the item: a new version. It depends on nothing the item
+    # holds, so the version is bumped where it stands (never refused as stale); forms and
+    # calls of the older version then get 409 and see the instruction.
+    db.session.execute(
+        update(ActionItem)
+        .where(ActionItem.id.in_([each.id for each in items]))
+        .values(version=ActionItem.version + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
     people: list[User] = []
     for each in items:
-        flush_change(each)  # an instruction belongs to the item: a new version
+        db.session.refresh(each, ["version", "updated_at"])
         people += owners_of(each)
-    db.session.flush()
     if item is not None:
         event = audit.record(
             "item.instructed", item, actor=actor, version=item.version, instruction=instruction.id

@@ -294,7 +294,7 @@ def reporting_cycle(item_id: int):
 def instruct(item_id: int):
     """批示: a leader's instruction on the item or its directive."""
     user = signed_in_user()
-    item = item_or_404(user, item_id)
+    item = item_or_404(user, item_id)  # out of scope: not found, before any other answer
     if not instructs(user):
         abort(403)
     form = InstructionForm()

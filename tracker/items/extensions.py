@@ -22,6 +22,10 @@ from .rules import OPEN
 from .services import begin_change, flush_change
 
 
+class Decided(Invalid):
+    """Someone decided the request first (the API answers 409)."""
+
+
 def may_ask(item: ActionItem, today: date) -> bool:
     """Whether the lead could ask for more time now (the form is offered only then)."""
     return (
@@ -125,7 +129,7 @@ def decide_extension(
         .execution_options(synchronize_session=False)
     ).rowcount
     if decided != 1:
-        raise Invalid({"": _("This request has already been decided.")})
+        raise Decided({"": _("This request has already been decided.")})
     db.session.refresh(request)
     before = item.due_on
     if approve:

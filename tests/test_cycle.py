@@ -566,7 +566,7 @@ def test_a_new_child_rolls_the_parent_up_tells_its_owner_and_starts_on_time(clie
         responsible=wu.id,
         child_due_on=(TODAY - timedelta(days=1)).isoformat(),
     )
-    assert past.status_code == 400 and "from today on" in past.get_data(as_text=True)
+    assert past.status_code == 400 and "请选择今天或以后的截止日期。" in past.get_data(as_text=True)
     added = _post(
         client,
         f"/items/{parent.id}/children/new",

@@ -32,7 +32,8 @@ from ..models import (
 from ..validation import Invalid
 from .notices import notify, owners_of, supervisors_of
 from .rules import OPEN, REPORTING_CYCLES
-from .services import begin_change, flush_change, roll_up, stamp_assigned
+from .services import begin_change, flush_change
+from .stages import roll_up, stamp_assigned
 
 TEXT_LIMIT = 5000
 

@@ -3,11 +3,9 @@ request commits. A change based on an outdated version raises Conflict instead o
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
@@ -16,13 +14,11 @@ from .. import audit
 from ..access import leads
 from ..extensions import db
 from ..i18n import local_name
-from ..inputs import clean_filename
 from ..labels import STATUS_LABELS
 from ..models import (
     ActionItem,
     AuditEvent,
     Department,
-    EvidenceFile,
     Milestone,
     ReminderKind,
     Role,
@@ -33,14 +29,11 @@ from ..models import (
 )
 from ..reminders.outbox import outbox_entry, plan_messages
 from ..validation import Invalid
-from .figures import completion_of
+from .evidence import check_evidence_file, evidence_row
 from .rules import OPEN, transition
+from .stages import roll_up, stamp_assigned, stamp_report
 
 __all__ = ["Conflict", "Invalid", "Report"]
-
-EVIDENCE_TYPES = frozenset(
-    "pdf png jpg jpeg gif webp doc docx xls xlsx ppt pptx odt ods odp txt csv zip".split()
-)
 
 
 class Conflict(Exception):
@@ -80,32 +73,6 @@ def flush_change(item: ActionItem) -> None:
     if item.parent is not None:
         roll_up(item.parent)
     db.session.flush()
-
-
-def roll_up(parent: ActionItem) -> StatusUpdate | None:
-    """转办: a parent's progress is its children's completion (milestone-weighted as
-    everywhere), averaged; a change is written to its history like any report."""
-    children = parent.children
-    if not children or Status(parent.status).is_closed:
-        return None
-    progress = round(sum(completion_of(c) for c in children) / len(children))
-    if progress == parent.progress:
-        return None
-    target = Status.IN_PROGRESS if parent.status == Status.NOT_STARTED and progress else None
-    entry = StatusUpdate(
-        item=parent,
-        author=None,
-        from_status=parent.status,
-        to_status=target or parent.status,
-        from_progress=parent.progress,
-        to_progress=progress,
-    )
-    db.session.add(entry)
-    parent.progress = progress
-    if target:
-        parent.status = target
-    parent.updated_at = utcnow()
-    return entry
 
 
 def changes_since(item: ActionItem, version: int) -> list[AuditEvent]:
@@ -159,7 +126,7 @@ def report_status(
         )
     milestone = _open_milestone(item, report.milestone_id, errors)
     if report.evidence_file is not None:
-        _check_evidence_file(report.evidence_file, errors)
+        check_evidence_file(report.evidence_file, errors)
     if errors:
         raise Invalid(errors)
 
@@ -175,7 +142,7 @@ def report_status(
         milestone=milestone,
     )
     if report.evidence_file is not None:
-        update.evidence_file, update.evidence_name = _evidence_file(report.evidence_file)
+        update.evidence_file, update.evidence_name = evidence_row(report.evidence_file)
     stamp_report(item, actor, source, report.status)
     item.status = report.status
     item.progress = report.progress
@@ -383,48 +350,6 @@ def reassign_department(department: Department, actor: User, old: User, new: Use
     return len(items)
 
 
-def _evidence_file(upload: FileStorage) -> tuple[EvidenceFile, str]:
-    """The upload as a row, saved with the report in one transaction (nothing on disk)."""
-    upload.stream.seek(0)
-    content = upload.stream.read()
-    digest = hashlib.sha256(content).hexdigest()
-    return EvidenceFile(size=len(content), sha256=digest, content=content), evidence_name(upload)
-
-
-def evidence_name(upload: FileStorage) -> str:
-    """The name to offer on download (see `clean_filename`)."""
-    return clean_filename(upload.filename, "evidence")
-
-
-def _check_evidence_file(upload: FileStorage, errors: dict[str, str]) -> None:
-    name = evidence_name(upload)
-    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if suffix not in EVIDENCE_TYPES:
-        errors["evidence_file"] = _(
-            "Files of this type cannot be attached. Allowed: %(types)s.",
-            types=", ".join(sorted(EVIDENCE_TYPES)),
-        )
-        return
-    upload.stream.seek(0, 2)
-    size = upload.stream.tell()
-    upload.stream.seek(0)
-    limit = current_app.config["EVIDENCE_MAX_BYTES"]
-    if size > limit:
-        errors["evidence_file"] = _(
-            "The file is %(size)s; the limit is %(limit)s.",
-            size=human_size(size),
-            limit=human_size(limit),
-        )
-    elif size == 0:
-        errors["evidence_file"] = _("The file is empty.")
-
-
-def human_size(size: int) -> str:
-    if size >= 1_048_576:
-        return f"{size / 1_048_576:.1f} MB"
-    return f"{max(1, round(size / 1024))} KB"
-
-
 def _open_milestone(item, milestone_id, errors) -> Milestone | None:
     if not milestone_id:
         return None
@@ -453,19 +378,3 @@ def _status_name(status: Status) -> str:
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
-
-
-def stamp_report(item: ActionItem, actor: User, source: Status, target: Status) -> None:
-    """The stage times a report sets: the first report, the submission; a lead's report
-    acknowledges (签收) an item not acknowledged yet."""
-    now = utcnow()
-    item.first_report_at = item.first_report_at or now
-    if target == Status.AWAITING_VERIFICATION and source != target:
-        item.submitted_at = now
-    if item.acknowledged_at is None and item.assigned_at is not None and leads(actor, item):
-        item.acknowledged_at, item.acknowledged_by = now, actor
-
-
-def stamp_assigned(item: ActionItem) -> None:
-    """交办: a new assignment waits to be acknowledged (签收) again."""
-    item.assigned_at, item.acknowledged_at, item.acknowledged_by = utcnow(), None, None

@@ -32,6 +32,7 @@ from ..models import ActionItem, Role, Status, StatusUpdate, User
 from . import services
 from .blueprint import amber_days, bp, signed_in_user
 from .cycle_forms import forms_for
+from .cycle_queries import since_instructed
 from .forms import (
     AssignForm,
     BulkReassignForm,
@@ -40,7 +41,7 @@ from .forms import (
     ScheduleForm,
     VerifyForm,
 )
-from .queries import assignable, item_page, my_work, since_instructed
+from .queries import assignable, item_page, my_work
 from .rules import allowed_targets
 
 GROUP_TITLES = {

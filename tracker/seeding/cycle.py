@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ..items.services import roll_up
+from ..items.stages import roll_up
 from ..models import (
     ActionItem,
     ExtensionRequest,

@@ -68,6 +68,20 @@ def _refused(invalid: Invalid):
     )
 
 
+def _versioned(item_id: int, version: int, change):
+    """Run a change based on `version` and commit: (its result, None), or (None, the answer:
+    422 when a rule forbids it, 409 when the item changed since `version`)."""
+    try:
+        result = change()
+        db.session.commit()
+    except Invalid as invalid:
+        return None, _refused(invalid)
+    except (services.Conflict, StaleDataError):
+        db.session.rollback()
+        return None, conflict(item_id, version)
+    return result, None
+
+
 def _item(item_id: int):
     page = item_page(item_id, g.api_user, office_today(), current_app.config["TRACKER_AMBER_DAYS"])
     return detail(page)
@@ -80,15 +94,10 @@ def acknowledge(item_id: int):
     body, errors = _body(ACKNOWLEDGE)
     if errors:
         return _fail(400, "Some fields are not valid.", errors)
-    try:
-        cycle.acknowledge(item, g.api_user, body["version"])
-        db.session.commit()
-    except Invalid as invalid:
-        return _refused(invalid)
-    except (services.Conflict, StaleDataError):
-        db.session.rollback()
-        return conflict(item_id, body["version"])
-    return jsonify(_item(item_id))
+    _done, refused = _versioned(
+        item_id, body["version"], lambda: cycle.acknowledge(item, g.api_user, body["version"])
+    )
+    return refused or jsonify(_item(item_id))
 
 
 @bp.post("/items/<int:item_id>/extension-requests")
@@ -98,22 +107,14 @@ def request_extension(item_id: int):
     body, errors = _body(EXTENSION)
     if errors:
         return _fail(400, "Some fields are not valid.", errors)
-    try:
-        made = extensions.request_extension(
-            item,
-            g.api_user,
-            _date(body["due_on"]),
-            body["reason"],
-            body["version"],
-            office_today(),
-        )
-        db.session.commit()
-    except Invalid as invalid:
-        return _refused(invalid)
-    except (services.Conflict, StaleDataError):
-        db.session.rollback()
-        return conflict(item_id, body["version"])
-    return jsonify(serialize.extension_request(made)), 201
+    made, refused = _versioned(
+        item_id,
+        body["version"],
+        lambda: extensions.request_extension(
+            item, g.api_user, _date(body["due_on"]), body["reason"], body["version"], office_today()
+        ),
+    )
+    return refused or (jsonify(serialize.extension_request(made)), 201)
 
 
 @bp.post("/extension-requests/<int:request_id>/decision")

@@ -638,3 +638,35 @@ def test_a_summary_that_could_not_go_out_gives_way_to_the_next_day_s(app, wired,
     assert states[newest] == ReminderState.SENT
     assert all(state == ReminderState.CANCELLED for day, state in states.items() if day < newest)
     assert len([b for b in robots.received["dingtalk"] if "到期提醒" in _text("dingtalk", b)]) == 1
+
+
+def test_an_escalation_also_reaches_the_robot_of_a_supporting_department(
+    app, wired, robots, smtp_sink
+):
+    """协办: a new Audit Bureau, with nothing overdue of its own, supports an overdue DRC item;
+    its robot hears of the escalation for its part, naming the item."""
+    from tracker.models import ItemSupporter
+
+    title = "Compile the list of major blockchain projects for the year"
+    item = db.session.scalar(select(ActionItem).where(ActionItem.title == title))
+    audit = Department(city=item.city, slug="audit", name="Audit Bureau", name_zh="审计局")
+    db.session.add(audit)
+    db.session.flush()
+    set_robot(None, audit, "wecom", robots.urls()["wecom"], None)
+    item.supporters.append(ItemSupporter(department=audit, responsible=None))
+    db.session.commit()
+    stb_titles = {
+        i.title for i in db.session.scalars(select(ActionItem)) if i.department == wired["wecom"]
+    }
+    assert title not in stb_titles
+    for day in range(0, 12, 3):
+        now = NOW + timedelta(days=day)
+        plan_due(now)
+        db.session.commit()
+        send_due(now, "s1")
+    escalated = [
+        _text("wecom", b)
+        for b in robots.received["wecom"]
+        if "督办" in _text("wecom", b) or "escalated" in _text("wecom", b)
+    ]
+    assert escalated and any(title in text for text in escalated)

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..access import published_directives
@@ -19,7 +19,15 @@ from ..formatting import format_date
 from ..i18n import local_name
 from ..items.rules import OPEN
 from ..mail import external_url
-from ..models import ActionItem, LineReason, Reminder, ReminderKind, ReminderLine, reminder_items
+from ..models import (
+    ActionItem,
+    ItemSupporter,
+    LineReason,
+    Reminder,
+    ReminderKind,
+    ReminderLine,
+    reminder_items,
+)
 
 LISTED = 10  # items a robot message names at most; the rest are counted
 
@@ -211,6 +219,11 @@ def _items_of(reminder: Reminder, *, department_id=None, recipient_id=None):
             ReminderLine.recipient_id == recipient_id,
         )
     query = select(ActionItem).where(ActionItem.id.in_(ids), ActionItem.status.in_(OPEN))
-    if department_id is not None:
-        query = query.where(ActionItem.department_id == department_id)
+    if department_id is not None:  # the department's items, and those it supports (协办)
+        supported = select(ItemSupporter.item_id).where(
+            ItemSupporter.department_id == department_id
+        )
+        query = query.where(
+            or_(ActionItem.department_id == department_id, ActionItem.id.in_(supported))
+        )
     return query

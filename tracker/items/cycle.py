@@ -120,10 +120,10 @@ def report_part(
     elif Status(item.status) not in OPEN | {Status.AWAITING_VERIFICATION}:
         errors[""] = _("The item is closed.")
     if not 0 <= progress <= 100:
-        errors["progress"] = _("Give a number from 0 to 100.")
+        errors["part_progress"] = _("Give a number from 0 to 100.")
     note = (note or "").strip() or None
     if not note:
-        errors["note"] = _("Say what your department has done.")
+        errors["part_note"] = _("Say what your department has done.")
     if errors:
         raise Invalid(errors)
     entry = StatusUpdate(

@@ -53,6 +53,7 @@ class Item(NamedTuple):
     last_update_on: date  # the office day of its last update, as boards count it
     owner_ids: tuple[int, ...]  # the responsible person, the co-owners, the supporters' people
     lead_ids: tuple[int, ...]  # the responsible person first, then the co-owners
+    support_department_ids: tuple[int, ...]  # its supporting departments (协办)
     milestones: tuple[tuple[int, date], ...]  # its open milestones with a due date
 
 
@@ -215,13 +216,16 @@ def _open_items() -> list[Item]:
     ):
         co_owners[item_id].append(user_id)
     supporters: dict[int, list[int]] = defaultdict(list)
-    for item_id, user_id in db.session.execute(
-        select(ItemSupporter.item_id, ItemSupporter.responsible_id)
+    support_departments: dict[int, list[int]] = defaultdict(list)
+    for item_id, user_id, department_id in db.session.execute(
+        select(ItemSupporter.item_id, ItemSupporter.responsible_id, ItemSupporter.department_id)
         .join(ActionItem, ActionItem.id == ItemSupporter.item_id)
-        .where(wanted, ItemSupporter.responsible_id.is_not(None))
+        .where(wanted)
         .order_by(ItemSupporter.item_id, ItemSupporter.id)
     ):
-        supporters[item_id].append(user_id)
+        support_departments[item_id].append(department_id)
+        if user_id is not None:
+            supporters[item_id].append(user_id)
     milestones: dict[int, list[tuple[int, date]]] = defaultdict(list)
     for milestone_id, item_id, due_on in db.session.execute(
         select(Milestone.id, Milestone.item_id, Milestone.due_on)
@@ -257,6 +261,7 @@ def _open_items() -> list[Item]:
                 last_update_at.astimezone(zone).date(),
                 tuple(owners),
                 tuple(leads),
+                tuple(support_departments.get(id_, [])),
                 tuple(milestones.get(id_, [])),
             )
         )
@@ -306,14 +311,16 @@ def _supervisors_by_city(users: list[User]) -> dict[int, list[User]]:
 
 
 def _escalations_elsewhere(lines: list[PlannedLine], now: datetime) -> list[dict]:
-    """The day's escalations also to the robots of the items' departments, and by SMS to the
-    supervisors who take urgent messages so (tracker/channels/)."""
+    """The day's escalations also to the robots of the items' departments (lead and
+    supporting), and by SMS to the supervisors who take urgent messages so
+    (tracker/channels/)."""
     by_day: dict[date, tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
     for line in lines:
         if line.reason == LineReason.ESCALATION:
             departments, supervisors = by_day[line.planned_on]
             if line.item.department_id is not None:
                 departments.add(line.item.department_id)
+            departments.update(line.item.support_department_ids)  # 协办: for their part
             supervisors.add(line.recipient.id)
     return [
         entry

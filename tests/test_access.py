@@ -55,7 +55,8 @@ ALLOWED = {
     "haining_staff": SIGNED_IN,
     "supervisor": EVERYTHING - ADMIN_ONLY - OWNERS_ONLY,
     # 市领导: sees the city, writes 批示, changes nothing else.
-    "leader": SIGNED_IN | {"detail", "speech", "city_board", "city_ranking", "instruct"},
+    "leader": SIGNED_IN
+    | {"detail", "speech", "city_board", "city_ranking", "bulletin_pdf", "instruct"},
     # A supporting department elsewhere: not this item's.
     "supporter": SIGNED_IN | {"speech"},
     "other_supervisor": SIGNED_IN | {"speech_new"},  # their own city's speeches only

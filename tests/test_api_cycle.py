@@ -176,3 +176,11 @@ def test_a_leader_changes_nothing_through_the_api(call):
     item = _item(NEW)
     body = {"version": item.version, "status": "in_progress", "progress": 10}
     assert call("leader", f"/items/{item.id}/updates", body).status_code == 403
+
+
+def test_an_extension_moves_a_due_date_by_a_year_at_most(call):
+    item = _item(NEW)
+    url = f"/items/{item.id}/extension-requests"
+    far = (item.due_on + timedelta(days=367)).isoformat()
+    response = call("staff", url, {"version": item.version, "due_on": far, "reason": "Long."})
+    assert response.status_code == 422 and "a year" in response.get_json()["errors"]["due_on"]

@@ -323,19 +323,58 @@ def test_a_leader_sees_the_city_changes_nothing_and_writes_instructions(client, 
     assert "Leaders' instructions" in page and "三个区月底前必须报齐项目。" in page
 
 
-def test_an_instruction_on_the_directive_reaches_each_of_its_items(client, login_as):
+def test_an_instruction_on_the_directive_reaches_each_of_its_items(client, login_as, app):
     login_as(LEADER)
     item = _item(OVERDUE)
     sent = client.post(
         f"/items/{item.id}/instruct", data={"instruction": "抓紧推进。", "scope": "directive"}
     )
     assert sent.status_code == 302
-    instruction = db.session.scalar(select(Instruction).where(Instruction.text == "抓紧推进。"))
-    assert instruction.item_id is None and instruction.directive_id == item.directive_id
-    events = db.session.scalars(
+    rows = db.session.scalars(select(Instruction).where(Instruction.text == "抓紧推进。")).all()
+    siblings = db.session.scalars(
+        select(ActionItem.id).where(ActionItem.directive_id == item.directive_id)
+    ).all()
+    assert sorted(r.item_id for r in rows) == sorted(siblings)
+    assert {r.directive_id for r in rows} == {item.directive_id}
+    (event,) = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "directive.instructed")
     ).all()
-    assert len(events) == 1
+    # Each owner's notice links to their own item of the directive, where it shows.
+    from tracker.reminders.content import compose_notice
+
+    notice = next(n for n in _notices() if n.event_id == event.id)
+    with app.test_request_context():
+        body = compose_notice(notice, TODAY).get_body(("plain",)).get_content()
+    assert "抓紧推进。" in body and "/items/" in body
+
+
+def test_a_sub_unit_s_leader_instructs_only_its_own_unit_s_items(client, login_as):
+    from tracker.admin.services import create_user
+    from tracker.models import City, Role
+
+    haining = db.session.scalar(select(City).where(City.slug == "haining"))
+    leader = create_user(
+        None,
+        email="leader@haining.example.com",
+        name="海宁领导",
+        role=Role.LEADER,
+        city=haining,
+        department=None,
+        locale="zh_Hans",
+        timezone=None,
+    )
+    leader.password_hash = db.session.scalar(select(User.password_hash).where(User.email == LEADER))
+    db.session.commit()
+    login_as("leader@haining.example.com")
+    child = _item(HAINING).children[0]
+    sent = client.post(
+        f"/items/{child.id}/instruct", data={"instruction": "海宁要抓落实。", "scope": "directive"}
+    )
+    assert sent.status_code == 302
+    rows = db.session.scalars(select(Instruction).where(Instruction.text == "海宁要抓落实。")).all()
+    assert {r.item.city.slug for r in rows} == {"haining"}  # not Jiaxing's parent
+    told = {n.recipient.email for n in _notices() if n.event.action == "directive.instructed"}
+    assert "qian.li@jiaxing.example.com" not in told and told
 
 
 def test_only_leaders_instruct_and_an_empty_instruction_is_refused(client, login_as):
@@ -489,7 +528,7 @@ def test_exports_carry_the_stages_supporters_and_extension(client, login_as):
     review, fund = rows[REVIEW], rows[FUND]
     assert review["Extended"] == "Yes" and review["Original due date"]
     assert review["Original due date"] < review["Due date"]
-    assert fund["Supporting departments"] == "Finance Bureau、Big Data Administration"
+    assert fund["Supporting departments"] == "Finance Bureau, Big Data Administration"
     assert fund["Assigned"] and fund["Acknowledged"] and fund["First report"]
     assert rows[NEW]["Acknowledged"] == "" and rows[OVERDUE]["Extended"] == ""
 

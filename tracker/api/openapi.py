@@ -432,7 +432,7 @@ def document() -> dict:
                             },
                         },
                         "401": unauthorized,
-                        "403": _error("Boards are for supervisors and admins."),
+                        "403": _error("Boards are for supervisors, leaders and admins."),
                     },
                 }
             },
@@ -459,7 +459,7 @@ def document() -> dict:
                         "200": _json("Ranking", "The departments, best first"),
                         "400": _error("The period is not a month up to this one."),
                         "401": unauthorized,
-                        "403": _error("Boards are for supervisors and admins."),
+                        "403": _error("Boards are for supervisors, leaders and admins."),
                         "404": _error("No such city in your scope."),
                     },
                 }

@@ -14,7 +14,7 @@ from datetime import date
 from flask import Blueprint, abort, current_app, g, jsonify, request
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..access import item_or_404, supervised_cities, supervises
+from ..access import item_or_404, supervised_cities, watches
 from ..boards import ranking
 from ..boards.figures import city_rows, frame_for
 from ..clock import office_today
@@ -206,8 +206,8 @@ def post_update(item_id: int):
 def boards():
     """Per city in my scope: counts, completion, overdue, due soon, stale, light."""
     user = g.api_user
-    if not supervises(user):
-        return _fail(403, "Boards are for supervisors and admins.")
+    if not watches(user):
+        return _fail(403, "Boards are for supervisors, leaders and admins.")
     cities = supervised_cities(user)
     seen = frame_for(user, [c.id for c in cities])
     # A city's figures include its sub-units', as on the boards (city_rows).
@@ -239,8 +239,8 @@ def ranking_of(city: str):
     """考核: the departments of a city in my scope ranked for a month (tracker/boards/
     ranking.py), with the parts of each score."""
     user = g.api_user
-    if not supervises(user):
-        return _fail(403, "Boards are for supervisors and admins.")
+    if not watches(user):
+        return _fail(403, "Boards are for supervisors, leaders and admins.")
     found = next((c for c in supervised_cities(user) if c.slug == city), None)
     if found is None:
         return _fail(404, "No such city in your scope.")

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..access import city_or_404, item_or_404, require_supervisor
+from ..access import city_or_404, item_or_404, require_supervisor, require_watcher
 from ..boards import ranking
 from ..clock import office_today
 from ..extensions import db
@@ -23,8 +23,12 @@ bp = Blueprint("documents", __name__)
 @bp.before_request
 @login_required
 def _supervisors_only() -> None:
+    """督办单 are issued by supervisors; 督查通报 are read by leaders too (they get them)."""
     if current_user.is_authenticated:
-        require_supervisor(current_user)
+        if request.endpoint == "documents.bulletin":
+            require_watcher(current_user)
+        else:
+            require_supervisor(current_user)
 
 
 @bp.get("/items/<int:item_id>/notice.pdf")

@@ -272,8 +272,9 @@ def instruct(
     item: ActionItem | None = None,
     directive: Directive | None = None,
 ) -> Instruction:
-    """A leader's instruction (批示) on an item or a directive: kept, shown at the top of the
-    item (of each of the directive's items), told to the owners and the city's supervisors."""
+    """A leader's instruction (批示) on an item, or on a directive: then one row for each of
+    its items the leader sees (marked with the directive), each shown at the top of its item;
+    told to the owners and the city's supervisors. Returns the (first) instruction."""
     if not instructs(actor):
         raise Invalid({"": _("Only leaders write instructions.")})
     text = (text or "").strip()
@@ -281,9 +282,11 @@ def instruct(
         raise Invalid({"text": _("Write the instruction.")})
     if len(text) > TEXT_LIMIT:
         raise Invalid({"text": _("At most %(num)d characters.", num=TEXT_LIMIT)})
-    instruction = Instruction(author=actor, item=item, directive=directive, text=text)
-    db.session.add(instruction)
-    items = [item] if item is not None else _items_of(directive)
+    items = [item] if item is not None else _items_of(directive, actor)
+    if not items:
+        raise Invalid({"": _("The directive has no items in your city.")})
+    rows = [Instruction(author=actor, item=each, directive=directive, text=text) for each in items]
+    db.session.add_all(rows)
     db.session.flush()
     # An instruction belongs to the item: a new version. It depends on nothing the item
     # holds, so the version is bumped where it stands (never refused as stale); forms and
@@ -300,23 +303,30 @@ def instruct(
         people += owners_of(each)
     if item is not None:
         event = audit.record(
-            "item.instructed", item, actor=actor, version=item.version, instruction=instruction.id
+            "item.instructed", item, actor=actor, version=item.version, instruction=rows[0].id
         )
-        city_id = item.city_id
     else:
         event = audit.record(
-            "directive.instructed", directive, actor=actor, instruction=instruction.id
+            "directive.instructed",
+            directive,
+            actor=actor,
+            instruction=rows[0].id,
+            items=[each.id for each in items],
         )
-        city_id = directive.speech.city_id
-    notify(event, [*people, *supervisors_of(city_id)], today)
-    return instruction
+    notify(event, [*people, *supervisors_of(actor.city_id)], today)
+    return rows[0]
 
 
-def _items_of(directive: Directive) -> list[ActionItem]:
+def _items_of(directive: Directive, leader: User) -> list[ActionItem]:
+    """The directive's items of the leader's city and its sub-units: a sub-unit's leader
+    instructs its own unit's, not the items of the city above passed down to it."""
     return list(
         db.session.scalars(
             select(ActionItem)
-            .where(ActionItem.directive_id == directive.id)
+            .where(
+                ActionItem.directive_id == directive.id,
+                ActionItem.city_id.in_(city_scope_ids(leader)),
+            )
             .order_by(ActionItem.id)
         )
     )

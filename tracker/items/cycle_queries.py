@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import and_, or_, select, union
+from sqlalchemy import and_, func, or_, select, union
 
 from ..extensions import db
 from ..models import (
@@ -55,19 +55,8 @@ def cycle_groups(user: User, today: date, amber_days: int) -> dict:
             ),
         }
     if user.role == Role.LEADER:
-        mine = select(Instruction.item_id).where(
-            Instruction.author_id == user.id, Instruction.item_id.is_not(None)
-        )
-        directives = select(Instruction.directive_id).where(
-            Instruction.author_id == user.id, Instruction.directive_id.is_not(None)
-        )
-        return {
-            "instructed": (
-                or_(ActionItem.id.in_(mine), ActionItem.directive_id.in_(directives)),
-                by_due,
-                {},
-            )
-        }
+        mine = select(Instruction.item_id).where(Instruction.author_id == user.id)
+        return {"instructed": (ActionItem.id.in_(mine), by_due, {})}
     return {
         "extension_pending": (
             attention_sql("extension_pending", today, amber_days, policy),
@@ -79,28 +68,26 @@ def cycle_groups(user: User, today: date, amber_days: int) -> dict:
 
 def since_instructed(user: User, items: list[ActionItem]) -> dict[int, tuple[datetime, int]]:
     """For a leader's instructed items: when they last instructed each, and its progress
-    then (from the history), to show how it has moved since."""
+    then (from the history), to show how it has moved since. Two queries."""
     if not items:
         return {}
-    ids = [item.id for item in items]
-    directives = {item.directive_id for item in items}
-    latest: dict[int, datetime] = {}
-    for item_id, directive_id, at in db.session.execute(
-        select(Instruction.item_id, Instruction.directive_id, Instruction.created_at).where(
-            Instruction.author_id == user.id,
-            or_(Instruction.item_id.in_(ids), Instruction.directive_id.in_(directives)),
-        )
-    ):
-        for item in items:
-            if item.id == item_id or (item_id is None and item.directive_id == directive_id):
-                latest[item.id] = max(latest.get(item.id, at), at)
-    result = {}
-    for item_id, at in latest.items():
-        before = db.session.scalar(
-            select(StatusUpdate.to_progress)
-            .where(StatusUpdate.item_id == item_id, StatusUpdate.created_at <= at)
-            .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
-            .limit(1)
-        )
-        result[item_id] = (at, before or 0)
+    latest = dict(
+        db.session.execute(
+            select(Instruction.item_id, func.max(Instruction.created_at))
+            .where(
+                Instruction.author_id == user.id,
+                Instruction.item_id.in_([item.id for item in items]),
+            )
+            .group_by(Instruction.item_id)
+        ).all()
+    )
+    result = {item_id: (at, 0) for item_id, at in latest.items()}
+    history = (
+        select(StatusUpdate.item_id, StatusUpdate.to_progress, StatusUpdate.created_at)
+        .where(StatusUpdate.item_id.in_(list(latest)))
+        .order_by(StatusUpdate.item_id, StatusUpdate.created_at, StatusUpdate.id)
+    )
+    for item_id, progress, at in db.session.execute(history):
+        if at <= latest[item_id]:  # the last entry before the instruction wins
+            result[item_id] = (latest[item_id], progress)
     return result

@@ -77,7 +77,7 @@ def cycle_cells(item: ActionItem, day, moment) -> list:
     it was extended, and the times of 交办, 签收, the first report and the submission, as
     `day` and `moment` write dates and times."""
     return [
-        "、".join(local_name(s.department) for s in item.supporters),
+        str(_l(", ")).join(local_name(s.department) for s in item.supporters),
         day(item.original_due_on),
         str(_l("Yes")) if item.original_due_on else "",
         moment(item.assigned_at),

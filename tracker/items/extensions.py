@@ -6,7 +6,7 @@ stays on record and the item counts as extended."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import update
@@ -20,6 +20,8 @@ from ..validation import Invalid
 from .notices import notify, owners_of, supervisors_of
 from .rules import OPEN
 from .services import begin_change, flush_change
+
+MAX_EXTENSION_DAYS = 366  # one request moves a due date by a year at the most
 
 
 class Decided(Invalid):
@@ -76,6 +78,8 @@ def request_extension(
         )
     if due_on is None or due_on <= item.due_on:
         errors["due_on"] = _("Choose a date after the current due date.")
+    elif due_on > item.due_on + timedelta(days=MAX_EXTENSION_DAYS):
+        errors["due_on"] = _("Ask for at most a year more at a time.")
     elif item.parent is not None and item.parent.due_on and due_on > item.parent.due_on:
         errors["due_on"] = _("A child item is due no later than the item it belongs to.")
     if not reason:

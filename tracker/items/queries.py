@@ -221,7 +221,7 @@ def item_page(item_id: int, user: User, today: date, amber_days: int) -> ItemPag
     instructions = db.session.scalars(
         select(Instruction)
         .options(joinedload(Instruction.author))
-        .where(or_(Instruction.item_id == item.id, Instruction.directive_id == item.directive_id))
+        .where(Instruction.item_id == item.id)
         .order_by(Instruction.created_at.desc(), Instruction.id.desc())
     ).all()
     cycle = None

@@ -234,10 +234,20 @@ def compose_notice(reminder: Reminder, now: datetime) -> EmailMessage:
     extension asked for or decided, an item passed down to a sub-unit."""
     event = reminder.event
     details = event.details or {}
-    if event.target_type == "directives":
+    if event.target_type == "directives":  # a 批示 on a directive: the recipient's item of it
         directive = db.session.get(Directive, event.target_id)
         item, title = None, directive.title
-        link = external_url("speeches.detail", speech_id=directive.speech_id)
+        theirs = db.session.scalar(
+            select(ActionItem.id)
+            .where(ActionItem.id.in_(details.get("items", [])), visible_items(reminder.recipient))
+            .order_by(ActionItem.id)
+            .limit(1)
+        )
+        link = (
+            external_url("items.detail", item_id=theirs)
+            if theirs
+            else external_url("speeches.detail", speech_id=directive.speech_id)
+        )
     else:
         item = db.session.get(ActionItem, event.target_id)
         title = item.title

@@ -56,6 +56,7 @@ def test_an_assigned_item_waits_for_acknowledgement_on_my_work_the_item_and_the_
     login_as("staff")
     my = client.get("/my").get_data(as_text=True)
     assert "Awaiting your acknowledgement" in my and NEW in my
+    assert my.count(f'href="/items/{_item(NEW).id}"') == 1  # there only, not twice
     page = client.get(f"/items/{_item(NEW).id}").get_data(as_text=True)
     assert "Acknowledge receipt" in page
     login_as("supervisor")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, func, or_, select, union
+from sqlalchemy import and_, func, not_, or_, select, union
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..access import visible_items
@@ -41,6 +41,7 @@ from .rules import (
     attention_sql,
     light_sql,
     traffic_light,
+    unacknowledged_sql,
 )
 
 RECENTLY_CLOSED_DAYS = 30
@@ -140,7 +141,12 @@ def my_work(user: User, today: date, amber_days: int, titles: dict[str, str]) ->
         del groups["awaiting"]
     result = []
     for key, (rule, order, link) in groups.items():
-        wanted = and_(visible_items(user), rule) if key in CYCLE_GROUPS else and_(mine, rule)
+        if key in CYCLE_GROUPS:
+            wanted = and_(visible_items(user), rule)
+        elif "unacknowledged" in groups:  # listed once: under what waits for acknowledgement
+            wanted = and_(mine, rule, not_(unacknowledged_sql()))
+        else:
+            wanted = and_(mine, rule)
         total = db.session.scalar(select(func.count(ActionItem.id)).where(wanted))
         items = db.session.scalars(
             select(ActionItem)

@@ -177,7 +177,7 @@ def deadline_timeline(timeline: Timeline, today: date, title: str, chart_id: str
         x = left + (day - today).days * scale - bar / 2
         label = escape(
             _(
-                "%(date)s: %(items)d item deadlines, %(milestones)d milestones",
+                "%(date)s: item deadlines %(items)d, milestones %(milestones)d",
                 date=format_date(day),
                 items=items,
                 milestones=milestones,
@@ -198,7 +198,7 @@ def deadline_timeline(timeline: Timeline, today: date, title: str, chart_id: str
                 f'class="legend">{busiest}</text>'
             )
     description = _(
-        "%(items)d item deadlines and %(milestones)d milestones in the next %(days)d days.",
+        "In the next %(days)d days: item deadlines %(items)d, milestones %(milestones)d.",
         items=sum(a for a, _b in per_day.values()),
         milestones=sum(b for _a, b in per_day.values()),
         days=days,

@@ -322,6 +322,8 @@ def test_a_leader_sees_the_city_changes_nothing_and_writes_instructions(client, 
     login_as("staff")
     page = client.get(f"/items/{item.id}").get_data(as_text=True)
     assert "Leaders' instructions" in page and "三个区月底前必须报齐项目。" in page
+    history = page[page.index('id="history-h"') :]
+    assert "Leader's instruction" in history and "三个区月底前必须报齐项目。" in history
 
 
 def test_an_instruction_on_the_directive_reaches_each_of_its_items(client, login_as, app):

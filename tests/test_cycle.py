@@ -703,3 +703,30 @@ def test_a_late_request_is_opened_only_for_an_overdue_item(client, login_as):
     item = _item(NEW)  # due in weeks
     response = _post(client, f"/items/{item.id}/extension/open", item)
     assert response.status_code == 400 and _item(NEW).late_extension_open is False
+
+
+def test_the_board_counts_the_cycle_s_lists_as_the_rules_do_item_by_item(client, login_as):
+    import re
+
+    from tracker.items.reporting import cycle_of, report_days
+    from tracker.items.rules import OPEN, is_unacknowledged
+
+    login_as("supervisor")
+    board = client.get("/boards/nanjing").get_data(as_text=True)
+    shown = {
+        key: int(re.search(rf'id="list-{key}">[^<]*<span class="count">(\d+)</span>', board)[1])
+        for key in ("unacknowledged", "report_missed", "extension_pending", "extended")
+    }
+    items = db.session.scalars(select(ActionItem).where(ActionItem.city.has(slug="nanjing"))).all()
+    expected = {
+        "unacknowledged": sum(is_unacknowledged(i) for i in items),
+        "report_missed": sum(
+            bool((c := cycle_of(i, report_days(i.id), TODAY, 25)) and c.missed) for i in items
+        ),
+        "extension_pending": sum(
+            i.status in OPEN and any(r.state == "pending" for r in i.extension_requests)
+            for i in items
+        ),
+        "extended": sum(i.original_due_on is not None for i in items),
+    }
+    assert shown == expected and all(expected.values())

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -25,20 +25,27 @@ def item_lists(frame: Frame, counted: BoardRow) -> dict[str, ItemList]:
     """The overdue, due-soon and stale items: how many (the board's figures for the same
     items, `counted`, by the same rules), and the first few with their owners; so too the
     items awaiting acknowledgement, those that missed a report and those extended."""
+    rules = {
+        key: attention_sql(key, frame.today, frame.amber_days, frame.policy) for key in ATTENTION
+    }
+    totals = {key: getattr(counted, key) for key in ATTENTION if hasattr(counted, key)}
+    cycle = [key for key in ATTENTION if key not in totals]  # the 督办 cycle's: one query
+    sums = db.session.execute(
+        select(*(func.coalesce(func.sum(case((rules[key], 1), else_=0)), 0) for key in cycle))
+        .select_from(ActionItem)
+        .where(frame.where)
+    ).one()
+    totals.update(zip(cycle, sums, strict=True))
     result = {}
     for key in ATTENTION:
-        wanted = and_(frame.where, attention_sql(key, frame.today, frame.amber_days, frame.policy))
         first = db.session.scalars(
             select(ActionItem)
             .options(joinedload(ActionItem.responsible), joinedload(ActionItem.department))
-            .where(wanted)
+            .where(frame.where, rules[key])
             .order_by(ActionItem.due_on, ActionItem.id)
             .limit(LIST_LENGTH)
         ).all()
-        total = getattr(counted, key, None)
-        if total is None:  # the 督办 cycle's lists: counted here, for the board's frame
-            total = db.session.scalar(select(func.count(ActionItem.id)).where(wanted))
-        result[key] = ItemList(total, list(first))
+        result[key] = ItemList(totals[key], list(first))
     return result
 
 

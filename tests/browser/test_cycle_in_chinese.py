@@ -109,7 +109,11 @@ def test_the_cycle_from_acknowledgement_to_verification_in_chinese(live_server, 
     # 办结: Wang Lei submits; the supervisor verifies.
     _sign_in(page, live_server, "wang.lei@nanjing.example.com")
     page.goto(url)
-    expect(page.get_by_text("请市发改委抓紧推进，月底前报送名录初稿。")).to_be_visible()
+    expect(
+        page.get_by_role("region", name="领导批示").get_by_text(
+            "请市发改委抓紧推进，月底前报送名录初稿。"
+        )
+    ).to_be_visible()
     page.get_by_label("状态", exact=True).select_option(label="待核验")
     page.get_by_label("进度", exact=True).fill("100")
     page.get_by_label("说明", exact=True).fill("名录初稿已完成，共收录 86 家企业。")

@@ -46,7 +46,17 @@ def visible_items(user: User) -> ColumnElement[bool]:
         return true()
     if user.role in (Role.SUPERVISOR, Role.LEADER):
         scope = city_scope_ids(user)
-        return or_(ActionItem.city_id.in_(scope), ActionItem.passed_to_city_id.in_(scope))
+        # The few items passed down to the scope (转办) by id: a city filter alone keeps to
+        # the index when there are none, and an OR of two columns would not.
+        passed = list(
+            db.session.scalars(
+                select(ActionItem.id).where(
+                    ActionItem.passed_to_city_id.in_(scope), ActionItem.city_id.not_in(scope)
+                )
+            )
+        )
+        city = ActionItem.city_id.in_(scope)
+        return or_(city, ActionItem.id.in_(passed)) if passed else city
     # Staff: their department's items, those they own or co-own elsewhere, those their
     # department supports and the children of their department's items, as one id list
     # the database reads by index (an OR with the co-owners reads every item).

@@ -34,6 +34,7 @@ from ..mail import MailConnection
 from ..models import (
     ActionItem,
     Channel,
+    ItemSupporter,
     LineReason,
     Reminder,
     ReminderKind,
@@ -233,6 +234,10 @@ def prepare(reminder_id: int, sender: str, now: datetime):
             select(ReminderLine)
             .options(
                 joinedload(ReminderLine.item).selectinload(ActionItem.co_owners),
+                joinedload(ReminderLine.item)
+                .selectinload(ActionItem.supporters)
+                .joinedload(ItemSupporter.responsible),
+                joinedload(ReminderLine.item).joinedload(ActionItem.responsible),
                 joinedload(ReminderLine.item).joinedload(ActionItem.city),
                 joinedload(ReminderLine.milestone),
                 joinedload(ReminderLine.owner),

@@ -28,6 +28,7 @@ def _sign_in(page, live_server, email):
     page.get_by_label("邮箱").fill(email)
     page.get_by_label("密码").fill("tracker-demo-2026")
     page.get_by_role("button", name="登录").click()
+    page.wait_for_url(lambda url: "/login" not in url)  # signed in before the next page
 
 
 def _chinese_only(page) -> None:

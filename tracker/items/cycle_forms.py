@@ -19,8 +19,7 @@ from ..clock import office_today
 from ..i18n import local_name
 from ..inputs import DateField, optional_int
 from ..labels import CYCLE_LABELS
-from ..reminders.policy import current_policy
-from .extensions import may_ask
+from .extensions import has_room, may_ask
 from .forms import VersionedForm
 from .rules import OPEN
 
@@ -94,13 +93,6 @@ class InstructionForm(FlaskForm):
     )
 
 
-def may_ask_late(item) -> bool:
-    """A late request is worth opening while the item has requests left and none waits."""
-    return len(item.extension_requests) < current_policy().max_extensions and not any(
-        r.state == "pending" for r in item.extension_requests
-    )
-
-
 def cycle_choices() -> list[tuple[str, str]]:
     return [("", _("None"))] + [(key, str(label)) for key, label in CYCLE_LABELS.items()]
 
@@ -122,7 +114,7 @@ def forms_for(item, user, given: dict) -> dict:
     if supervises(user):
         if is_open and any(r.state == "pending" for r in item.extension_requests):
             form("decision_form", DecisionForm)
-        if is_open and item.due_on and item.due_on < office_today() and may_ask_late(item):
+        if is_open and item.due_on and item.due_on < office_today() and has_room(item):
             form("open_late_form", OpenLateForm)
         sub_units = item.city.sub_units
         if sub_units and is_open and not item.children:

@@ -28,13 +28,20 @@ class Decided(Invalid):
     """Someone decided the request first (the API answers 409)."""
 
 
+def has_room(item: ActionItem) -> bool:
+    """No request waits, and the policy allows another."""
+    return (
+        not any(r.state == ExtensionState.PENDING for r in item.extension_requests)
+        and len(item.extension_requests) < current_policy().max_extensions
+    )
+
+
 def may_ask(item: ActionItem, today: date) -> bool:
     """Whether the lead could ask for more time now (the form is offered only then)."""
     return (
         Status(item.status) in OPEN
         and item.due_on is not None
-        and not any(r.state == ExtensionState.PENDING for r in item.extension_requests)
-        and len(item.extension_requests) < current_policy().max_extensions
+        and has_room(item)
         and (today <= item.due_on or item.late_extension_open)
     )
 

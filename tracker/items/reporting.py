@@ -10,6 +10,7 @@ a supporting department (a history entry with an author) inside the window fills
 from __future__ import annotations
 
 import calendar
+from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
@@ -92,30 +93,32 @@ def cycle_of(item: ActionItem, report_days: list[date], today: date, by_day: int
     closed = last_closed(item.reporting_cycle, today, by_day)
     since = item.reporting_since
 
-    def filled(window: Window) -> bool:
-        return any(window.start <= day <= window.closes for day in report_days)
-
     missed = (
         closed
-        if item.status in OPEN and since and since <= closed.closes and not filled(closed)
+        if item.status in OPEN
+        and since
+        and since <= closed.closes
+        and not filled(closed, report_days)
         else None
     )
-    return Cycle(
-        item.reporting_cycle,
-        current,
-        today >= current.start and filled(current) and today <= current.closes,
-        missed,
-    )
+    return Cycle(item.reporting_cycle, current, filled(current, report_days), missed)
 
 
-def report_days(item_id: int) -> list[date]:
-    """The office days of the reports by people on the item."""
+def filled(window: Window, report_days) -> bool:
+    """Whether a report falls in the window."""
+    return any(window.start <= day <= window.closes for day in report_days)
+
+
+def report_days(item_ids: list[int], since: date) -> dict[int, list[date]]:
+    """The office days of the reports by people on the items, from `since` on."""
     zone = office_zone()
-    return [
-        at.astimezone(zone).date()
-        for at in db.session.scalars(
-            select(StatusUpdate.created_at).where(
-                StatusUpdate.item_id == item_id, StatusUpdate.author_id.is_not(None)
-            )
+    result: dict[int, list[date]] = defaultdict(list)
+    for item_id, at in db.session.execute(
+        select(StatusUpdate.item_id, StatusUpdate.created_at).where(
+            StatusUpdate.item_id.in_(item_ids),
+            StatusUpdate.author_id.is_not(None),
+            StatusUpdate.created_at >= _moment(since),
         )
-    ]
+    ):
+        result[item_id].append(at.astimezone(zone).date())
+    return result

@@ -5,18 +5,17 @@ a report. Two queries of plain rows, whatever the data size."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import and_, select
 
 from ..access import published_directives
 from ..clock import office_zone
 from ..extensions import db
-from ..items.reporting import last_closed, window_of
+from ..items.reporting import filled, last_closed, report_days, window_of
 from ..items.rules import OPEN, acknowledgement_late, unacknowledged_sql
-from ..models import ActionItem, LineReason, StatusUpdate, User
+from ..models import ActionItem, LineReason, User
 from ..workdays import count_days
 from .policy import ReminderPolicy
 from .rules import is_open
@@ -59,33 +58,25 @@ def cycle_lines(
                     line(recipient, item, LineReason.ACKNOWLEDGE, waited, window[-1], owner)
                 )
 
-    cycles = dict(
-        db.session.execute(
-            select(ActionItem.id, ActionItem.reporting_cycle).where(
-                wanted, ActionItem.reporting_cycle.is_not(None)
+    cycles = {
+        item_id: (cycle, since)
+        for item_id, cycle, since in db.session.execute(
+            select(ActionItem.id, ActionItem.reporting_cycle, ActionItem.reporting_since).where(
+                wanted,
+                ActionItem.reporting_cycle.is_not(None),
+                ActionItem.reporting_since.is_not(None),
             )
-        ).all()
-    )
-    if not cycles:
-        return lines
+        )
+    }
     latest = max((w[-1] for w in days.values() if w), default=None)
-    if latest is None:
+    if not cycles or latest is None:
         return lines
-    reports = _report_days(list(cycles), latest - timedelta(days=REPORT_LOOKBACK_DAYS))
-    since = dict(
-        db.session.execute(
-            select(ActionItem.id, ActionItem.reporting_since).where(ActionItem.id.in_(list(cycles)))
-        ).all()
-    )
-    for item_id, cycle in cycles.items():
+    reports = report_days(list(cycles), latest - timedelta(days=REPORT_LOOKBACK_DAYS))
+    for item_id, (cycle, began) in cycles.items():
         item = items.get(item_id)
-        if item is None or since.get(item_id) is None:
+        if item is None:
             continue
-        began = since[item_id]
-
-        def filled(window, item_id=item_id) -> bool:
-            return any(window.start <= d <= window.closes for d in reports.get(item_id, ()))
-
+        reported = reports.get(item_id, [])
         for owner in _owners(item.owner_ids, by_id):
             window_days = days.get(owner.id)
             if not window_days:
@@ -97,7 +88,7 @@ def cycle_lines(
                 for d in window_days
                 if period.start <= d <= period.closes
             )
-            if fires and left >= 0 and not filled(period) and began <= period.closes:
+            if fires and left >= 0 and not filled(period, reported) and began <= period.closes:
                 recipient = route(owner, window_days[-1])
                 if recipient is not None:
                     lines.append(
@@ -112,7 +103,7 @@ def cycle_lines(
             if (
                 window_days[0] <= day_after <= window_days[-1]
                 and began <= closed.closes
-                and not filled(closed)
+                and not filled(closed, reported)
             ):
                 late = (window_days[-1] - closed.closes).days
                 lines.append(
@@ -123,18 +114,3 @@ def cycle_lines(
 
 def _owners(ids, by_id: dict[int, User]) -> list[User]:
     return [by_id[i] for i in ids if i in by_id]
-
-
-def _report_days(item_ids: list[int], since: date) -> dict[int, list[date]]:
-    """The office days of the reports by people on the items, from `since`."""
-    zone = office_zone()
-    result: dict[int, list[date]] = defaultdict(list)
-    for item_id, at in db.session.execute(
-        select(StatusUpdate.item_id, StatusUpdate.created_at).where(
-            StatusUpdate.item_id.in_(item_ids),
-            StatusUpdate.author_id.is_not(None),
-            StatusUpdate.created_at >= datetime.combine(since, time(0), zone),
-        )
-    ):
-        result[item_id].append(at.astimezone(zone).date())
-    return result

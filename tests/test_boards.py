@@ -532,10 +532,11 @@ def test_the_csv_export_takes_every_filter_of_the_list(client, login_as):
 
 
 def test_a_city_board_stays_bounded_and_links_to_the_rest(client, login_as, make_item):
-    """Lists and the timeline show the first 20 with the total and a link to the item list
-    with the same rule; the page does not grow with the data."""
+    """Lists show their first 10 (the timeline its first 20) with the total and a link to
+    the item list with the same rule; the page does not grow with the data."""
     import re as regex
 
+    from tracker.boards.lists import ITEMS_SHOWN
     from tracker.models import City, Milestone
 
     login_as("supervisor")
@@ -552,7 +553,7 @@ def test_a_city_board_stays_bounded_and_links_to_the_rest(client, login_as, make
     total = int(overdue.group(1))
     assert total >= 60
     section = html[html.index('id="list-overdue"') : html.index('id="list-due_soon"')]
-    assert section.count("<li>") == 20
+    assert section.count("<li>") == ITEMS_SHOWN == 10
     assert f"All {total} in the item list" in section
     listed = client.get("/items?city=nanjing&attention=overdue").get_data(as_text=True)
     assert f"{total} items" in listed

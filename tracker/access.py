@@ -10,7 +10,7 @@ write instructions (批示); they change nothing else.
 
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, g, has_request_context
 from sqlalchemy import ColumnElement, and_, or_, select, true, union
 from sqlalchemy.orm import Session
 
@@ -41,7 +41,17 @@ def city_scope_ids(user: User) -> list[int]:
 
 
 def visible_items(user: User) -> ColumnElement[bool]:
-    """The WHERE clause of the items `user` may see."""
+    """The WHERE clause of the items `user` may see; worked out once per request (a page
+    filters through it several times)."""
+    if not has_request_context():
+        return _visible_items(user)
+    kept = g.setdefault("visible_items", {})
+    if user.id not in kept:
+        kept[user.id] = _visible_items(user)
+    return kept[user.id]
+
+
+def _visible_items(user: User) -> ColumnElement[bool]:
     if user.role == Role.ADMIN:
         return true()
     if user.role in (Role.SUPERVISOR, Role.LEADER):

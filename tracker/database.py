@@ -7,6 +7,9 @@ import sqlite3
 from flask import Flask
 from sqlalchemy import bindparam, event, func, make_url, select
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from .extensions import db
 
@@ -79,3 +82,26 @@ def _column_of(column, rows: list[dict]):
     if all(value == first for value in values):
         return bindparam(None, first, column.type).label(column.name)
     return func.unnest(bindparam(None, values, ARRAY(column.type))).label(column.name)
+
+
+class unindexed(ColumnElement):
+    """A column SQLite may not pick an index by (its unary `+`, a no-op on any value):
+    where its statistics would read every city's rows by that column instead of going from
+    the city's items. Other databases get the column as it is."""
+
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column) -> None:
+        self.column = column
+        self.type = column.type
+
+
+@compiles(unindexed)
+def _unindexed(element, compiler, **kw) -> str:
+    return compiler.process(element.column, **kw)
+
+
+@compiles(unindexed, "sqlite")
+def _unindexed_sqlite(element, compiler, **kw) -> str:
+    return "+" + compiler.process(element.column, **kw)

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from ..database import unindexed
 from ..extensions import db
 from ..items.rules import ATTENTION, OPEN, attention_sql
 from ..models import ActionItem, Milestone, StatusUpdate
@@ -18,7 +19,12 @@ from .figures import LIST_LENGTH, BoardRow, Frame
 @dataclass
 class ItemList:
     total: int
-    first: list[ActionItem]  # the first LIST_LENGTH by due date; the item list has the rest
+    first: list[ActionItem]  # the first ITEMS_SHOWN by due date; the item list has the rest
+
+
+# Items of each of the board's seven lists shown on it, the most pressing first: a glance at
+# the top of each list; the link under it opens the item list filtered by the same rule.
+ITEMS_SHOWN = 10
 
 
 def item_lists(frame: Frame, counted: BoardRow) -> dict[str, ItemList]:
@@ -43,7 +49,7 @@ def item_lists(frame: Frame, counted: BoardRow) -> dict[str, ItemList]:
             .options(joinedload(ActionItem.responsible), joinedload(ActionItem.department))
             .where(frame.where, rules[key])
             .order_by(ActionItem.due_on, ActionItem.id)
-            .limit(LIST_LENGTH)
+            .limit(ITEMS_SHOWN)
         ).all()
         result[key] = ItemList(totals[key], list(first))
     return result
@@ -82,8 +88,10 @@ def timeline(frame: Frame, days: int = 90) -> Timeline:
         scope,
         ActionItem.status.in_(OPEN),
         Milestone.done_on.is_(None),
-        Milestone.due_on >= today,
-        Milestone.due_on <= end,
+        # From the city's items to their milestones: SQLite would read every city's
+        # milestones of the next days by date (20 ms against 1 ms at 20,000 items).
+        unindexed(Milestone.due_on) >= today,
+        unindexed(Milestone.due_on) <= end,
     )
     per_day: dict[date, tuple[int, int]] = {}
     for day, count in db.session.execute(

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -66,6 +67,20 @@ class ActionItem(Base):
         Index("ix_action_items_status_due", "status", "due_on"),
         Index("ix_action_items_department_status", "department_id", "status"),
         Index("ix_action_items_city_last_update", "city_id", "last_update_at"),
+        # Partial: nearly every item has neither, and SQLite's statistics count the NULLs
+        # as one value, which made it scan the table instead of reading a full index.
+        Index(
+            "ix_action_items_parent_id",
+            "parent_id",
+            sqlite_where=text("parent_id IS NOT NULL"),
+            postgresql_where=text("parent_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_action_items_passed_to_city_id",
+            "passed_to_city_id",
+            sqlite_where=text("passed_to_city_id IS NOT NULL"),
+            postgresql_where=text("passed_to_city_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -106,8 +121,8 @@ class ActionItem(Base):
     first_report_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     original_due_on: Mapped[date | None] = mapped_column(Date)
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("action_items.id"), index=True)
-    passed_to_city_id: Mapped[int | None] = mapped_column(ForeignKey("cities.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("action_items.id"))
+    passed_to_city_id: Mapped[int | None] = mapped_column(ForeignKey("cities.id"))
     reporting_cycle: Mapped[str | None] = mapped_column(String(16))
     # The day the cycle began (assigned with it, or set later): earlier windows do not count.
     reporting_since: Mapped[date | None] = mapped_column(Date)

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import database, errors, i18n, inputs, logs, security
+from . import database, errors, i18n, inputs, logs, security, translations_cache
 from .config import from_environment
 from .extensions import babel, csrf, db, login_manager, migrate
 from .items import figures  # noqa: F401  (keeps the items' board figures with each flush)
@@ -40,6 +40,7 @@ def register_extensions(app: Flask) -> None:
     database.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale)
+    translations_cache.install(app, babel)
     i18n.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)

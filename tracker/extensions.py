@@ -1,6 +1,5 @@
 """Flask extensions, created unbound here and bound to the app in `create_app`."""
 
-from flask_babel import Babel
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -8,10 +7,11 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
 from .models import Base
+from .translations_cache import QuickBabel
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-babel = Babel()
+babel = QuickBabel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"

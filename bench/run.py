@@ -151,19 +151,24 @@ def _measure(session: requests.Session, url: str, count: int, seconds: float) ->
     }
 
 
-def _rss_mb(pid: int) -> float:
+def _memory_mb(pid: int) -> tuple[float, float]:
+    """The server's memory, master and workers: the sum of their resident sizes (pages the
+    workers share counted in each) and of their proportional sizes (each shared page
+    counted once, split between the processes that share it)."""
     pids = [pid] + [
         int(p)
         for p in subprocess.run(
             ["pgrep", "-P", str(pid)], capture_output=True, text=True
         ).stdout.split()
     ]
-    total = 0
+    rss = pss = 0
     for p in pids:
-        for line in Path(f"/proc/{p}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
-    return round(total / 1024, 1)
+        for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Rss:"):
+                rss += int(line.split()[1])
+            elif line.startswith("Pss:"):
+                pss += int(line.split()[1])
+    return round(rss / 1024, 1), round(pss / 1024, 1)
 
 
 def _reminders(env: dict) -> dict:
@@ -278,7 +283,7 @@ def run_one(kind: str, items: int, requests_per_page: int, seconds: float) -> di
                 pages[f"{path} ({who})" if who else path] = _measure(
                     sessions[who], base + url_path, requests_per_page, seconds
                 )
-            memory = _rss_mb(server.pid)
+            rss, pss = _memory_mb(server.pid)
             server.send_signal(signal.SIGTERM)
             server.wait(30)
             health = pages["/healthz"]["rps"] or 1
@@ -291,7 +296,8 @@ def run_one(kind: str, items: int, requests_per_page: int, seconds: float) -> di
                 "build_s": built,
                 "snapshots_s": accounts["snapshots_s"],
                 "pages": pages,
-                "server_rss_mb": memory,
+                "server_rss_mb": rss,
+                "server_pss_mb": pss,
                 "reminders": _reminders(env),
             }
         finally:
@@ -303,7 +309,8 @@ def markdown(results: list[dict]) -> str:
     for result in results:
         lines.append(
             f"### {result['items']:,} items, {result['cities']} cities, {result['database']}"
-            f" (server RSS {result['server_rss_mb']} MB; the day's snapshots "
+            f" (server memory {result['server_pss_mb']} MB proportional, "
+            f"{result['server_rss_mb']} MB resident; the day's snapshots "
             f"{result['snapshots_s']} s)\n"
         )
         r = result["reminders"]

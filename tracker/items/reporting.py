@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import and_, exists, false, or_, select
+from sqlalchemy import and_, case, exists, false, or_, select
 
 from ..clock import office_zone
 from ..extensions import db
@@ -66,11 +66,18 @@ def missed_sql(today: date, by_day: int):
     conditions = []
     for cycle in REPORTING_CYCLES:
         window = last_closed(cycle, today, by_day)
+        # A CASE, so that the history is read only for the items with this cycle (in an
+        # AND, PostgreSQL may probe it for every open item: 15 ms a city board at 100k).
         conditions.append(
-            and_(
-                ActionItem.reporting_cycle == cycle,
-                ActionItem.reporting_since <= window.closes,
-                ~reported_in(ActionItem.id, window),
+            case(
+                (
+                    ActionItem.reporting_cycle == cycle,
+                    and_(
+                        ActionItem.reporting_since <= window.closes,
+                        ~reported_in(ActionItem.id, window),
+                    ),
+                ),
+                else_=false(),
             )
         )
     return and_(ActionItem.status.in_(OPEN), or_(false(), *conditions))

@@ -119,13 +119,15 @@ def _api_session(base: str, email: str) -> requests.Session:
 def _measure(session: requests.Session, url: str, count: int, seconds: float) -> dict:
     for _ in range(2):
         session.get(url)
-    times, size = [], 0
+    times, database, size = [], [], 0
     for _ in range(count):
         start = time.perf_counter()
         response = session.get(url)
         times.append(time.perf_counter() - start)
         size = len(response.content)
         assert response.status_code == 200, (url, response.status_code)
+        timing = re.search(r"db;dur=([\d.]+);desc=\"(\d+)", response.headers["Server-Timing"])
+        database.append((float(timing.group(1)), int(timing.group(2))))
     times.sort()
     done = [0]
     stop = time.monotonic() + seconds
@@ -146,6 +148,8 @@ def _measure(session: requests.Session, url: str, count: int, seconds: float) ->
     return {
         "p50_ms": round(statistics.median(times) * 1000, 1),
         "p95_ms": round(times[int(len(times) * 0.95) - 1] * 1000, 1),
+        "sql_ms": round(statistics.median(d[0] for d in database), 1),
+        "statements": database[-1][1],
         "kb": round(size / 1024, 1),
         "rps": round(done[0] / seconds, 1),
     }
@@ -239,6 +243,7 @@ def run_one(kind: str, items: int, requests_per_page: int, seconds: float) -> di
             "DATABASE_URL": url,
             "SECRET_KEY": "bench",
             "TRACKER_TODAY": TODAY,
+            "TRACKER_SERVER_TIMING": "on",  # each page's statements and their time
             "WEB_CONCURRENCY": "2",
             "PYTHONPATH": str(ROOT),
         }
@@ -319,15 +324,40 @@ def markdown(results: list[dict]) -> str:
             f"({r['emails']:,} emails of {r['kb_per_email']} KB, {r['send_per_s']}/s; a bare "
             f"smtplib loop sends the same at {r['bare_smtplib_per_s']}/s)\n"
         )
-        lines.append("| page | p50 ms | p95 ms | KB | req/s | share of /healthz |")
-        lines.append("| --- | --- | --- | --- | --- | --- |")
+        lines.append(
+            "| page | p50 ms | p95 ms | SQL ms (statements) | p50 / SQL | KB | req/s "
+            "| share of /healthz |"
+        )
+        lines.append("| --- | --- | --- | --- | --- | --- | --- | --- |")
         for page, f in result["pages"].items():
+            ratio = f"{f['p50_ms'] / f['sql_ms']:.1f}" if f["sql_ms"] >= 0.5 else "–"
             lines.append(
-                f"| `{page}` | {f['p50_ms']} | {f['p95_ms']} | {f['kb']} | {f['rps']} | "
-                f"{f['share_of_healthz']:.0%} |"
+                f"| `{page}` | {f['p50_ms']} | {f['p95_ms']} | {f['sql_ms']} ({f['statements']}) "
+                f"| {ratio} | {f['kb']} | {f['rps']} | {f['share_of_healthz']:.0%} |"
             )
         lines.append("")
+    lines += growth(results)
     return "\n".join(lines)
+
+
+def growth(results: list[dict]) -> list[str]:
+    """Per database: each page's p50 at each size, and how much it grew from the smallest
+    size to the largest (a city's page should cost what the city holds)."""
+    lines = []
+    for kind in dict.fromkeys(r["database"] for r in results):
+        runs = sorted((r for r in results if r["database"] == kind), key=lambda r: r["items"])
+        if len(runs) < 2:
+            continue
+        sizes = " | ".join(f"{r['items']:,}" for r in runs)
+        lines.append(f"### p50 ms by size, {kind}\n")
+        lines.append(f"| page | {sizes} | largest / smallest |")
+        lines.append("| --- |" + " --- |" * (len(runs) + 1))
+        for page in runs[0]["pages"]:
+            p50 = [r["pages"][page]["p50_ms"] for r in runs]
+            cells = " | ".join(str(v) for v in p50)
+            lines.append(f"| `{page}` | {cells} | {p50[-1] / max(p50[0], 0.1):.1f}× |")
+        lines.append("")
+    return lines
 
 
 def main() -> None:

@@ -46,6 +46,7 @@ def from_environment(instance_path: str | Path, environ: dict[str, str] | None =
         "TRACKER_PROXIES": int(env.get("TRACKER_PROXIES", "0")),
         "TRUSTED_HOSTS": _list(env.get("TRACKER_TRUSTED_HOSTS")) or None,
         "TRACKER_LOG_JSON": _flag(env.get("TRACKER_LOG_JSON")),
+        "SERVER_TIMING": _flag(env.get("TRACKER_SERVER_TIMING")),
         # The scheduler's heartbeat and leader lease; a dead leader is replaced within the lease.
         "SCHEDULER_HEARTBEAT_SECONDS": int(env.get("TRACKER_HEARTBEAT_SECONDS", "30")),
         "SCHEDULER_LEASE_SECONDS": int(env.get("TRACKER_LEASE_SECONDS", "90")),

@@ -164,3 +164,24 @@ def test_commands_speak_the_operators_language(runner, seeded, monkeypatch):
     monkeypatch.setenv("LANG", "C.UTF-8")
     refresh()
     assert "Seed data already present" in runner.invoke(args=["seed"]).output
+
+
+def test_a_request_keeps_its_language_and_an_email_inside_it_gets_its_own(app):
+    """Translations are looked up once per request and language: an email composed for a
+    Chinese reader inside an English request is Chinese, in Python and in templates, and the
+    request is English again after it (and the other way round)."""
+    from flask import render_template_string
+    from flask_babel import force_locale, gettext, refresh
+
+    template = "{{ _('Overdue') }}|{{ ngettext('%(num)d item', '%(num)d items', 2) }}"
+    for outer, inner in (("en", "zh_Hans"), ("zh_Hans", "en")):
+        with app.test_request_context("/", headers={"Accept-Language": outer.replace("_", "-")}):
+            refresh()
+            before = (gettext("Overdue"), render_template_string(template))
+            with force_locale(inner):
+                during = (gettext("Overdue"), render_template_string(template))
+            after = (gettext("Overdue"), render_template_string(template))
+        english, chinese = (before, during) if outer == "en" else (during, before)
+        assert english == ("Overdue", "Overdue|2 items")
+        assert chinese == ("已逾期", "已逾期|2项任务")
+        assert after == before

@@ -135,6 +135,36 @@ def test_requests_are_logged_with_their_request_id(make_app, migrated_url, capfd
     assert entry["request_id"] == "req-42" and entry["status"] == 200 and entry["method"] == "GET"
 
 
+def test_each_request_says_its_statements_and_their_time(make_app, migrated_url, capfd):
+    """The request log line, and with TRACKER_SERVER_TIMING the Server-Timing header, count
+    the request's SQL statements: as many as the engine ran for it."""
+    import json
+
+    from sqlalchemy import event
+
+    from tracker.extensions import db
+
+    app = make_app(migrated_url, TRACKER_LOG_JSON=True, SERVER_TIMING=True)
+    ran = []
+    with app.app_context():
+        listener = lambda *args: ran.append(args[2])  # noqa: E731
+        event.listen(db.engine, "after_cursor_execute", listener)
+        try:
+            response = app.test_client().get("/healthz")
+        finally:
+            event.remove(db.engine, "after_cursor_execute", listener)
+    timing = re.fullmatch(
+        r'db;dur=([\d.]+);desc="(\d+) statements"', response.headers["Server-Timing"]
+    )
+    assert timing and int(timing.group(2)) == len(ran) > 0
+    lines = [json.loads(x) for x in capfd.readouterr().err.splitlines() if x.startswith("{")]
+    entry = next(x for x in lines if x.get("path") == "/healthz")
+    assert entry["statements"] == len(ran) and entry["db_ms"] == float(timing.group(1))
+    plain = make_app(migrated_url)
+    with plain.app_context():
+        assert "Server-Timing" not in plain.test_client().get("/healthz").headers
+
+
 def test_nul_characters_get_a_400_not_a_500(client, login_as):
     """PostgreSQL cannot store NUL; SQLite can. Both databases refuse it the same way."""
     from sqlalchemy import select

@@ -32,6 +32,7 @@ ROUTES = {
     "admin_places": ("GET", "/admin/places"),
     "notice_pdf": ("GET", "/items/{item}/notice.pdf"),
     "city_board": ("GET", "/boards/nanjing"),
+    "directive_board": ("GET", "/boards/directives/{directive}"),
     "city_ranking": ("GET", "/boards/nanjing/ranking"),
     "bulletin_pdf": ("GET", "/boards/nanjing/bulletin.pdf"),
     "ledger_xlsx": ("GET", "/items.xlsx?city=nanjing"),
@@ -56,7 +57,15 @@ ALLOWED = {
     "supervisor": EVERYTHING - ADMIN_ONLY - OWNERS_ONLY,
     # 市领导: sees the city, writes 批示, changes nothing else.
     "leader": SIGNED_IN
-    | {"detail", "speech", "city_board", "city_ranking", "bulletin_pdf", "instruct"},
+    | {
+        "detail",
+        "speech",
+        "city_board",
+        "directive_board",
+        "city_ranking",
+        "bulletin_pdf",
+        "instruct",
+    },
     # A supporting department elsewhere: not this item's.
     "supporter": SIGNED_IN | {"speech"},
     "other_supervisor": SIGNED_IN | {"speech_new"},  # their own city's speeches only
@@ -69,7 +78,12 @@ def _targets():
     speech = item.directive.speech
     department = db.session.scalar(select(Department).where(Department.id == item.department_id))
     assert isinstance(speech, Speech)
-    return item, {"item": item.id, "speech": speech.id, "department": department.id}
+    return item, {
+        "item": item.id,
+        "speech": speech.id,
+        "department": department.id,
+        "directive": item.directive_id,
+    }
 
 
 def _data(route: str, item: ActionItem) -> dict:

@@ -558,3 +558,93 @@ def test_a_city_board_stays_bounded_and_links_to_the_rest(client, login_as, make
     listed = client.get("/items?city=nanjing&attention=overdue").get_data(as_text=True)
     assert f"{total} items" in listed
     assert "deadlines and milestones: the items due in these days" in html
+
+
+def test_a_provincial_speech_in_every_city_keeps_boards_and_the_speech_bounded(client, app):
+    """A speech whose 30 directives are each assigned in 40 cities: /boards lists the 20
+    shared directives that most need attention over their cities, each linking to its
+    cities side by side (figures as counted here); the speech page shows 10 items a
+    directive and how many more. No page nears 300 KB."""
+    from tracker.models import Directive, Speech
+
+    province = City(slug="province", name="Province")
+    cities = [City(slug=f"c{n:02}", name=f"City {n:02}") for n in range(40)]
+    departments = [Department(city=c, slug="drc", name="DRC") for c in cities]
+    speech = Speech(
+        city=province,
+        speaker="Governor",
+        title="Provincial work conference",
+        delivered_on=date(2026, 1, 5),
+        text="We must act. " * 30,
+        text_sha256="f" * 64,
+        published_at=datetime(2026, 1, 5, 2, 0, tzinfo=UTC),
+    )
+    directives = [
+        Directive(
+            speech=speech,
+            position=p + 1,
+            title=f"Provincial directive {p + 1:02}",
+            start_offset=13 * p + 3,
+            end_offset=13 * p + 11,
+            sentence_start=13 * p,
+            sentence_end=13 * p + 12,
+        )
+        for p in range(30)
+    ]
+    boss = User(
+        email="boss@example.com",
+        name="Boss",
+        role=Role.ADMIN,
+        password_hash=hash_password("boss password"),
+    )
+    db.session.add_all([province, *cities, *departments, speech, *directives, boss])
+    db.session.flush()
+    now = datetime.now(UTC)
+    db.session.execute(
+        insert(ActionItem),
+        [
+            {
+                "directive_id": d.id,
+                "city_id": c.id,
+                "department_id": departments[k].id,
+                "title": f"{d.title} in {c.name}",
+                "status": "done" if (k + p) % 4 == 0 else "in_progress",
+                "progress": 50,
+                "due_on": TODAY + timedelta(days=(k + p) % 20 - 10),
+                "created_at": now,
+                "updated_at": now,
+                "version": 1,
+            }
+            for p, d in enumerate(directives)
+            for k, c in enumerate(cities)
+        ],
+    )
+    db.session.commit()
+    client.post("/login", data={"email": "boss@example.com", "password": "boss password"})
+
+    board = client.get("/boards").get_data(as_text=True)
+    assert len(board.encode()) < 300_000, len(board)
+    shared = board[board.index("Directives tracked in several cities") :]
+    assert '<span class="count">30</span>' in shared
+    links = re.findall(r'href="/boards/directives/(\d+)"', shared)
+    assert len(links) == 20 and "40 cities; least complete: City" in shared
+
+    chosen = db.session.get(Directive, int(links[0]))
+    page = client.get(f"/boards/directives/{chosen.id}").get_data(as_text=True)
+    assert len(page.encode()) < 300_000 and chosen.title in page
+    cells = _metrics(page)
+    for city in cities:
+        items = db.session.scalars(
+            select(ActionItem).where(
+                ActionItem.directive_id == chosen.id, ActionItem.city_id == city.id
+            )
+        ).all()
+        wanted = _expected(items)
+        assert {k: cells[city.slug][k] for k in wanted} == wanted, city.slug
+    assert client.get("/boards/directives/999999").status_code == 404
+
+    text = client.get(f"/speeches/{speech.id}").get_data(as_text=True)
+    assert len(text.encode()) < 300_000
+    assert text.count(' in City ') == 30 * 10  # ten items of each directive
+    assert text.count("and 30 more items") == 30
+    assert f'href="/boards/directives/{chosen.id}"' in text

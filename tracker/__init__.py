@@ -103,9 +103,11 @@ def register_cli(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from . import formatting
+    from .access import watches
     from .items.rules import is_unacknowledged
 
     app.jinja_env.globals["get_locale"] = formatting.get_locale
     app.jinja_env.filters.update(formatting.FILTERS)
     app.jinja_env.filters["local_name"] = i18n.local_name
     app.jinja_env.tests["unacknowledged"] = is_unacknowledged
+    app.jinja_env.tests["watcher"] = watches  # sees the boards

@@ -316,24 +316,47 @@ def _with_items(numbers: dict) -> dict:
 
 def shared_directives(
     cities: list[City], numbers: dict[tuple[int, int], BoardRow]
-) -> list[tuple[Directive, list[BoardRow]]]:
-    """Directives tracked in more than one city, with each city's numbers side by side,
-    figured as in `city_rows`, from `board` by city and directive (`numbers`)."""
+) -> tuple[list[BoardRow], int]:
+    """The directives tracked in more than one city, from `board` by city and directive
+    (`numbers`): each directive's figures over its cities (a row, noting how many cities and
+    the one least complete), at most LIST_LENGTH of them (those that most need attention, in
+    the order of their speeches), and how many there are. Each one's cities side by side:
+    `directive_cities`."""
     by_directive: dict[int, dict[int, BoardRow]] = {}
     for (city_id, directive_id), row in numbers.items():
         if row.total:
             by_directive.setdefault(directive_id, {})[city_id] = row
-    shared = sorted(d for d, own in by_directive.items() if len(own) > 1)
-    if not shared:
-        return []
+    shared = {d: own for d, own in by_directive.items() if len(own) > 1}
+    totals = {d: total_row(list(own.values()), "", key=d) for d, own in shared.items()}
+    worst = sorted(totals.items(), key=lambda kv: (-kv[1].overdue, kv[1].completion, kv[0]))
+    totals = dict(worst[:LIST_LENGTH])
     directives = {
-        d.id: d for d in db.session.scalars(select(Directive).where(Directive.id.in_(shared)))
+        d.id: d for d in db.session.scalars(select(Directive).where(Directive.id.in_(totals)))
     }
-    result = []
-    for directive_id in shared:
-        rows = [row for row in _city_figures(cities, by_directive[directive_id]) if row.total]
-        result.append((directives[directive_id], rows))
-    return result
+    names = {c.id: local_name(c) for c in cities}
+    rows = []
+    for directive_id, row in totals.items():
+        lowest_id, lowest = min(shared[directive_id].items(), key=lambda kv: kv[1].completion)
+        row.name = directives[directive_id].title
+        row.note = _(
+            "%(count)d cities; least complete: %(city)s, %(completion).0f%%",
+            count=len(shared[directive_id]),
+            city=names.get(lowest_id, ""),
+            completion=lowest.completion,
+        )
+        row.extra["directive"] = directives[directive_id]
+        rows.append(row)
+    rows.sort(key=lambda r: (r.extra["directive"].speech_id, r.extra["directive"].position))
+    return rows, len(shared)
+
+
+def directive_cities(
+    cities: list[City], numbers: dict[tuple[int, int], BoardRow], directive_id: int
+) -> list[BoardRow]:
+    """One directive's figures in each city (with its sub-units, as on `/boards`) that has
+    items of it, from `board` by city and directive."""
+    own = {city: row for (city, d), row in numbers.items() if d == directive_id}
+    return [row for row in _city_figures(cities, own) if row.total]
 
 
 def completion_history(frame: Frame, now: BoardRow) -> list[tuple[date, float]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from flask import Blueprint, abort, render_template, request
@@ -10,7 +11,8 @@ from flask_login import current_user, login_required
 
 from ..access import city_or_404, require_watcher, supervised_cities, within
 from ..clock import office_today
-from ..models import ActionItem
+from ..extensions import db
+from ..models import ActionItem, Directive
 from ..reminders.policy import current_policy
 from . import charts, figures, lists, ranking
 from .figures import BoardRow, frame_for
@@ -69,6 +71,28 @@ def index():
             figures.completion_history(seen, total), _("Average completion per week"), "trend"
         ),
         shared=figures.shared_directives(cities, fine),
+        today=seen.today,
+        amber_days=seen.amber_days,
+        stale_after=seen.policy.stale_after,
+    )
+
+
+@bp.get("/boards/directives/<int:directive_id>")
+def directive(directive_id: int):
+    """One directive tracked in several cities: its figures in each city in scope."""
+    cities = supervised_cities(current_user)
+    seen = frame_for(current_user, [c.id for c in cities])
+    seen = replace(seen, where=seen.where & (ActionItem.directive_id == directive_id))
+    fine = figures.board(seen, ActionItem.city_id, ActionItem.directive_id)
+    rows = figures.directive_cities(cities, fine, directive_id)
+    if not rows:
+        abort(404)  # no item of it in the scope (or no such directive)
+    total = figures.total_row([r for r in rows if "parent" not in r.extra], _("All cities"))
+    return render_template(
+        "boards/directive.html",
+        directive=db.session.get(Directive, directive_id),
+        rows=rows,
+        total=total,
         today=seen.today,
         amber_days=seen.amber_days,
         stale_after=seen.policy.stale_after,

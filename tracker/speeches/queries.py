@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..access import visible_items, visible_speeches
@@ -22,7 +22,13 @@ class Segment:
 class SpeechPage:
     speech: Speech
     segments: list[Segment]
-    items: dict[int, list[ActionItem]]  # by directive id, only those the user may see
+    items: dict[int, list[ActionItem]]  # by directive id: the first few the user may see
+    counts: dict[int, int]  # by directive id: how many the user may see
+
+
+# Items shown under each directive of a speech: a speech given to every city of a province
+# has hundreds under one directive; the directive's board (or the item list) has them all.
+ITEMS_SHOWN = 10
 
 
 def speech_page(speech_id: int, user: User) -> SpeechPage | None:
@@ -33,16 +39,33 @@ def speech_page(speech_id: int, user: User) -> SpeechPage | None:
     )
     if speech is None:
         return None
+    of_speech = and_(
+        ActionItem.directive_id.in_(select(Directive.id).where(Directive.speech_id == speech.id)),
+        visible_items(user),
+    )
+    counts = dict(
+        db.session.execute(
+            select(ActionItem.directive_id, func.count())
+            .where(of_speech)
+            .group_by(ActionItem.directive_id)
+        ).all()
+    )
+    rank = (
+        func.row_number()
+        .over(partition_by=ActionItem.directive_id, order_by=ActionItem.id)
+        .label("rank")
+    )
+    first = select(ActionItem.id, rank).where(of_speech).subquery()
     items: dict[int, list[ActionItem]] = {}
     for item in db.session.scalars(
         select(ActionItem)
-        .join(ActionItem.directive)
+        .join(first, first.c.id == ActionItem.id)
         .options(joinedload(ActionItem.department))
-        .where(Directive.speech_id == speech.id, visible_items(user))
+        .where(first.c.rank <= ITEMS_SHOWN)
         .order_by(ActionItem.id)
     ):
         items.setdefault(item.directive_id, []).append(item)
-    return SpeechPage(speech, segments(speech), items)
+    return SpeechPage(speech, segments(speech), items, counts)
 
 
 def speech_items(speech: Speech) -> list[ActionItem]:

@@ -645,6 +645,6 @@ def test_a_provincial_speech_in_every_city_keeps_boards_and_the_speech_bounded(c
 
     text = client.get(f"/speeches/{speech.id}").get_data(as_text=True)
     assert len(text.encode()) < 300_000
-    assert text.count(' in City ') == 30 * 10  # ten items of each directive
+    assert text.count(" in City ") == 30 * 10  # ten items of each directive
     assert text.count("and 30 more items") == 30
     assert f'href="/boards/directives/{chosen.id}"' in text

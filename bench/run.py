@@ -226,6 +226,7 @@ def _reminders(env: dict) -> dict:
         result["emails"] = len(messages)
         result["send_per_s"] = round(len(messages) / max(result["send_s"], 1e-6), 1)
         result["bare_smtplib_per_s"] = round(len(messages) / max(bare, 1e-6), 1)
+        result["with_pdf"] = sum(b"application/pdf" in m[2] for m in messages)
         result["kb_per_email"] = round(
             sum(len(m[2]) for m in messages) / 1024 / max(1, len(messages)), 1
         )
@@ -321,7 +322,8 @@ def markdown(results: list[dict]) -> str:
         r = result["reminders"]
         lines.append(
             f"Reminders: planning {r['plan_s']} s ({r['lines']:,} lines); sending {r['send_s']} s "
-            f"({r['emails']:,} emails of {r['kb_per_email']} KB, {r['send_per_s']}/s; a bare "
+            f"({r['emails']:,} emails of {r['kb_per_email']} KB, {r['with_pdf']:,} of them with "
+            f"PDFs rendered for them, {r['send_per_s']}/s; a bare "
             f"smtplib loop sends the same at {r['bare_smtplib_per_s']}/s)\n"
         )
         lines.append(

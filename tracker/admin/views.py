@@ -31,6 +31,7 @@ from .forms import AuditFilterForm, CityForm, DepartmentForm, PolicyForm, RobotF
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 AUDIT_PAGE = 50
+USERS_PAGE = 100
 
 
 @bp.before_request
@@ -99,9 +100,12 @@ def users():
             return redirect(url_for("admin.users"))
     elif form.is_submitted():
         status = 400
-    people = db.session.scalars(
-        select(User).options(joinedload(User.city), joinedload(User.department)).order_by(User.name)
-    ).all()
+    people = one_page(
+        select(User).order_by(User.name, User.id),
+        request.args.get("page", 1, type=bounded_int),
+        USERS_PAGE,
+        options=(joinedload(User.city), joinedload(User.department)),
+    )
     return render_template("admin/users.html", form=form, people=people), status
 
 

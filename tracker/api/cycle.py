@@ -83,7 +83,8 @@ def _versioned(item_id: int, version: int, change):
 
 
 def _item(item_id: int):
-    page = item_page(item_id, g.api_user, office_today(), current_app.config["TRACKER_AMBER_DAYS"])
+    amber_days = current_app.config["TRACKER_AMBER_DAYS"]
+    page = item_page(item_id, g.api_user, office_today(), amber_days, history=None)
     return detail(page)
 
 

@@ -140,7 +140,7 @@ def items():
 @bp.get("/items/<int:item_id>")
 def item(item_id: int):
     """One item with its directive, owners, milestones and full history."""
-    page = item_page(item_id, g.api_user, office_today(), _amber_days())
+    page = item_page(item_id, g.api_user, office_today(), _amber_days(), history=None)
     if page is None:
         abort(404)
     return jsonify(detail(page))
@@ -198,7 +198,7 @@ def post_update(item_id: int):
     except (services.Conflict, StaleDataError):
         db.session.rollback()
         return conflict(item_id, body["version"])
-    page = item_page(item_id, user, office_today(), _amber_days())
+    page = item_page(item_id, user, office_today(), _amber_days(), history=None)
     return jsonify(detail(page)), 201
 
 

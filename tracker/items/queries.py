@@ -170,10 +170,21 @@ class ItemPage:
     instructions: list[Instruction] = field(default_factory=list)
     cycle: Cycle | None = None
     parent_visible: bool = False  # a sub-unit's staff see their child item, not its parent
+    # How many there are in all of the history, the reminders and the audit trail, where
+    # only the latest `history` of them were read.
+    totals: dict[str, int] = field(default_factory=dict)
 
 
-def item_page(item_id: int, user: User, today: date, amber_days: int) -> ItemPage | None:
-    """Everything the item page shows, if `user` may see the item."""
+# The latest entries of an item's history, reminders and audit trail on its page: an item
+# overdue for months has hundreds of reminder lines (the API gives everything).
+HISTORY_SHOWN = 50
+
+
+def item_page(
+    item_id: int, user: User, today: date, amber_days: int, history: int | None = HISTORY_SHOWN
+) -> ItemPage | None:
+    """Everything the item page shows, if `user` may see the item: of its history, reminders
+    and audit trail the latest `history` entries (None: all)."""
     item = db.session.scalar(
         select(ActionItem)
         .options(
@@ -195,7 +206,18 @@ def item_page(item_id: int, user: User, today: date, amber_days: int) -> ItemPag
     )
     if item is None:
         return None
-    updates = db.session.scalars(
+    totals: dict[str, int] = {}
+
+    def latest(name: str, query) -> list:
+        rows = db.session.scalars(query.limit(history)).unique().all()
+        if history is not None and len(rows) == history:
+            totals[name] = db.session.scalar(
+                select(func.count()).select_from(query.order_by(None).subquery())
+            )
+        return list(rows)
+
+    updates = latest(
+        "updates",
         select(StatusUpdate)
         .options(
             joinedload(StatusUpdate.author),
@@ -203,18 +225,20 @@ def item_page(item_id: int, user: User, today: date, amber_days: int) -> ItemPag
             joinedload(StatusUpdate.supporter_department),
         )
         .where(StatusUpdate.item_id == item.id)
-        .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
-    ).all()
+        .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc()),
+    )
     audit_events: list[AuditEvent] = []
     reminders: list[ReminderLine] = []
     if user.role != Role.STAFF:
-        audit_events = db.session.scalars(
+        audit_events = latest(
+            "audit_events",
             select(AuditEvent)
             .options(joinedload(AuditEvent.actor))
             .where(AuditEvent.target_type == "action_items", AuditEvent.target_id == item.id)
-            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        ).all()
-        reminders = db.session.scalars(
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()),
+        )
+        reminders = latest(
+            "reminders",
             select(ReminderLine)
             .join(ReminderLine.reminder)
             .options(
@@ -222,8 +246,8 @@ def item_page(item_id: int, user: User, today: date, amber_days: int) -> ItemPag
                 joinedload(ReminderLine.milestone),
             )
             .where(ReminderLine.item_id == item.id)
-            .order_by(Reminder.period_on.desc(), ReminderLine.id.desc())
-        ).all()
+            .order_by(Reminder.period_on.desc(), ReminderLine.id.desc()),
+        )
     instructions = db.session.scalars(
         select(Instruction)
         .options(joinedload(Instruction.author))
@@ -233,7 +257,12 @@ def item_page(item_id: int, user: User, today: date, amber_days: int) -> ItemPag
     cycle = None
     if item.reporting_cycle:
         zone = office_zone()
-        days = [u.created_at.astimezone(zone).date() for u in updates if u.author_id]
+        reported = db.session.scalars(
+            select(StatusUpdate.created_at).where(
+                StatusUpdate.item_id == item.id, StatusUpdate.author_id.is_not(None)
+            )
+        )
+        days = [moment.astimezone(zone).date() for moment in reported]
         cycle = cycle_of(item, days, today, current_policy().report_by_day)
     parent_visible = item.parent_id is not None and bool(
         db.session.scalar(
@@ -249,6 +278,7 @@ def item_page(item_id: int, user: User, today: date, amber_days: int) -> ItemPag
         list(instructions),
         cycle,
         parent_visible,
+        totals,
     )
 
 

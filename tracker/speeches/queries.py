@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..access import visible_items, visible_speeches
 from ..extensions import db
 from ..models import ActionItem, Directive, Speech, Status, User
+from ..paging import Page, one_page
 
 
 @dataclass
@@ -100,14 +101,21 @@ class SpeechRow:
     done: int
 
 
-def speech_list(user: User) -> list[SpeechRow]:
-    """The speeches I may see, newest first, with counts of directives and items."""
-    speeches = db.session.scalars(
+SPEECHES_PAGE = 50
+
+
+def speech_list(user: User, page: int) -> Page:
+    """One page of the speeches I may see, newest first, with counts of directives and
+    items (rows of SpeechRow)."""
+    found = one_page(
         select(Speech)
-        .options(joinedload(Speech.city))
         .where(visible_speeches(user))
-        .order_by(Speech.delivered_on.desc())
-    ).all()
+        .order_by(Speech.delivered_on.desc(), Speech.id.desc()),
+        page,
+        SPEECHES_PAGE,
+        options=(joinedload(Speech.city),),
+    )
+    speeches = found.rows
     ids = [s.id for s in speeches]
     directives = dict(
         db.session.execute(
@@ -129,4 +137,5 @@ def speech_list(user: User) -> list[SpeechRow]:
             .group_by(Directive.speech_id)
         ).all()
     }
-    return [SpeechRow(s, directives.get(s.id, 0), *(items.get(s.id) or (0, 0))) for s in speeches]
+    rows = [SpeechRow(s, directives.get(s.id, 0), *(items.get(s.id) or (0, 0))) for s in speeches]
+    return replace(found, rows=rows)

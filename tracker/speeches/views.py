@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from ..access import require_supervisor, speech_or_404, supervised_cities, within
 from ..extensions import db
 from ..i18n import local_name
-from ..inputs import clean_filename
+from ..inputs import bounded_int, clean_filename
 from ..items.queries import assignable
 from ..models import ActionItem, City, Directive, DirectiveState, Speech, User
 from ..validation import Invalid
@@ -24,7 +24,8 @@ bp = Blueprint("speeches", __name__)
 @login_required
 def index():
     """The speeches of my cities, with how far their directives have got."""
-    return render_template("speeches/index.html", rows=speech_list(current_user))
+    listing = speech_list(current_user, request.args.get("page", 1, type=bounded_int))
+    return render_template("speeches/index.html", listing=listing)
 
 
 @bp.get("/speeches/<int:speech_id>")

@@ -642,9 +642,22 @@ def test_a_provincial_speech_in_every_city_keeps_boards_and_the_speech_bounded(c
         wanted = _expected(items)
         assert {k: cells[city.slug][k] for k in wanted} == wanted, city.slug
     assert client.get("/boards/directives/999999").status_code == 404
+    # The least complete city named on /boards is the lowest row of the directive's page.
+    row = re.search(rf'directives/{chosen.id}">.*?</a> <span class="muted">\((.*?)\)', shared)
+    lowest = min((float(c["completion"].rstrip("%")), slug) for slug, c in cells.items())
+    named = db.session.scalar(select(City).where(City.slug == lowest[1])).name
+    assert row.group(1) == f"40 cities; least complete: {named}, {lowest[0]:.0f}%"
 
     text = client.get(f"/speeches/{speech.id}").get_data(as_text=True)
     assert len(text.encode()) < 300_000
     assert text.count(" in City ") == 30 * 10  # ten items of each directive
     assert text.count("and 30 more items") == 30
     assert f'href="/boards/directives/{chosen.id}"' in text
+    assert "DRC (City 00)" in text  # items of other cities than the speech's say whose
+    listed = client.get(f"/items?directive={chosen.id}").get_data(as_text=True)
+    assert "40 items" in listed and f"The items of the directive “{chosen.title}”" in listed
+    assert f'name="directive" value="{chosen.id}"' in listed  # kept when the filter changes
+    exported = client.get(f"/items.csv?directive={chosen.id}").get_data(as_text=True)
+    assert len(exported.strip().splitlines()) == 41  # a header and its 40 items
+    refused = client.get("/items.csv?due_from=abc&directive=0")
+    assert refused.status_code == 400 and "The filter is not valid" in refused.get_data(True)

@@ -165,6 +165,20 @@ def test_each_request_says_its_statements_and_their_time(make_app, migrated_url,
         assert "Server-Timing" not in plain.test_client().get("/healthz").headers
 
 
+def test_a_request_cannot_forge_a_log_line(make_app, migrated_url, capfd):
+    """A line break in the path is logged as an escape; an X-Request-ID that does not look
+    like one is replaced."""
+    app = make_app(migrated_url)
+    with app.app_context():
+        response = app.test_client().get(
+            "/nothing%0aFORGED%20LINE", headers={"X-Request-ID": "[fake] x"}
+        )
+    assert response.headers["X-Request-ID"] != "[fake] x"
+    log = capfd.readouterr().err
+    assert "GET /nothing\\nFORGED LINE 404" in log
+    assert not any(line.startswith("FORGED") for line in log.splitlines())
+
+
 def test_nul_characters_get_a_400_not_a_500(client, login_as):
     """PostgreSQL cannot store NUL; SQLite can. Both databases refuse it the same way."""
     from sqlalchemy import select

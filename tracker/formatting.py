@@ -26,6 +26,7 @@ from .labels import (
     action_label,
     audit_details,
     role_label,
+    source_label,
     target_label,
 )
 from .models import (
@@ -71,6 +72,7 @@ FILTERS = {
     "target_label": target_label,
     "role_label": role_label,
     "audit_details": audit_details,
+    "source_label": source_label,
     "directive_state_label": lambda state: DIRECTIVE_STATE_LABELS[DirectiveState(state)],
     "cadence_label": lambda cadence: CADENCE_LABELS.get(cadence, cadence),
     "cycle_label": lambda cycle: CYCLE_LABELS.get(cycle, cycle),

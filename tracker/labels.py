@@ -142,6 +142,19 @@ def _readable(value):
     return value
 
 
+SOURCE_LABELS = {
+    "cli": _l("command line or scheduler"),
+    "seed": _l("demo data"),
+    "unknown": _l("unknown"),
+}
+
+
+def source_label(source: str | None) -> str:
+    """Where an audited action came from: a client's address as it is, else its name."""
+    label = SOURCE_LABELS.get(source or "unknown")
+    return str(label) if label is not None else source
+
+
 def audit_details(details) -> str:
     """An audit event's details as JSON that shows Chinese as Chinese, not \\uXXXX."""
     return json.dumps(_readable(details or {}), ensure_ascii=False, sort_keys=True)

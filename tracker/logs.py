@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 import uuid
 
@@ -16,6 +17,13 @@ from flask.logging import default_handler
 from sqlalchemy import Engine, event
 
 request_log = logging.getLogger("tracker.requests")
+REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")  # an id a proxy sends, kept if it looks like one
+
+
+def printable(text: str) -> str:
+    """`text` with its control characters written as escapes: a line break in a requested
+    path must not start a forged log line."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
 class RequestIdFilter(logging.Filter):
@@ -77,7 +85,7 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _start() -> None:
         incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming[:64] if incoming.isprintable() and incoming else uuid.uuid4().hex
+        g.request_id = incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         g.started = time.perf_counter()
         g.db = [0, 0.0]  # statements, seconds
 
@@ -89,16 +97,17 @@ def init_app(app: Flask) -> None:
             response.headers["Server-Timing"] = (
                 f'db;dur={seconds * 1000:.1f};desc="{statements} statements"'
             )
+        path = printable(request.path)
         request_log.info(
             "%s %s %s (%d statements, %.1f ms in the database)",
             request.method,
-            request.path,
+            path,
             response.status_code,
             statements,
             seconds * 1000,
             extra={
                 "method": request.method,
-                "path": request.path,
+                "path": path,
                 "status": response.status_code,
                 "duration_ms": round(1000 * (time.perf_counter() - g.get("started", 0)), 1),
                 "db_ms": round(seconds * 1000, 1),

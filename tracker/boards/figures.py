@@ -333,16 +333,22 @@ def shared_directives(
     directives = {
         d.id: d for d in db.session.scalars(select(Directive).where(Directive.id.in_(totals)))
     }
-    names = {c.id: local_name(c) for c in cities}
     rows = []
     for directive_id, row in totals.items():
-        lowest_id, lowest = min(shared[directive_id].items(), key=lambda kv: kv[1].completion)
+        # The cities as the directive's own page shows them (a city with its sub-units);
+        # the least complete among those with items that count (not only cancelled ones).
+        places = directive_cities(cities, numbers, directive_id)
+        lowest = min((r for r in places if r.counted), key=lambda r: r.completion, default=None)
         row.name = directives[directive_id].title
-        row.note = _(
-            "%(count)d cities; least complete: %(city)s, %(completion).0f%%",
-            count=len(shared[directive_id]),
-            city=names.get(lowest_id, ""),
-            completion=lowest.completion,
+        row.note = (
+            _(
+                "%(count)d cities; least complete: %(city)s, %(completion).0f%%",
+                count=len(places),
+                city=lowest.name,
+                completion=lowest.completion,
+            )
+            if lowest
+            else _("%(count)d cities", count=len(places))
         )
         row.extra["directive"] = directives[directive_id]
         rows.append(row)

@@ -106,6 +106,8 @@ class ItemFilterForm(Form):
     due_to = DateField(_l("Due until"), validators=[Optional()])
     attention = SelectField(_l("Needs attention"), validate_choice=False)
     sort = SelectField(_l("Sort"), default="due", validate_choice=False)
+    # The items of one directive (from a speech page): kept in the URL, shown above the list.
+    directive = IntegerField(validators=[Optional(), NumberRange(1, 2**31 - 1)])
 
 
 class BulkForm(FlaskForm):

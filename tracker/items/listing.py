@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from flask import (
     Response,
+    abort,
     flash,
     redirect,
     render_template,
@@ -223,7 +224,12 @@ def _export_rows(*, reports: bool):
     sent); then, as the caller reads them, each item with its light (and its last report),
     in batches, each batch in its own short session, so memory stays the same whatever the
     number of rows."""
-    _form, wanted = _filter_form(request.args)
+    form, wanted = _filter_form(request.args)
+    if form.errors:  # the list page shows them beside the filter; an export cannot
+        problems = "; ".join(
+            f"{form[name].label.text}: {' '.join(errors)}" for name, errors in form.errors.items()
+        )
+        abort(400, _("The filter is not valid (%(problems)s).", problems=problems))
     today, amber = office_today(), amber_days()
     query = filtered_items(signed_in_user(), wanted, today, amber)
     ids = db.session.scalars(query.with_only_columns(ActionItem.id)).all()
@@ -316,6 +322,7 @@ def _filter_form(args: MultiDict) -> tuple[ItemFilterForm, ItemFilter]:
         due_from=form.due_from.data if not form.due_from.errors else None,
         due_to=form.due_to.data if not form.due_to.errors else None,
         attention=form.attention.data if form.attention.data in ATTENTION else None,
+        directive=form.directive.data if not form.directive.errors else None,
         sort=form.sort.data if form.sort.data in SORT_COLUMNS else "due",
     )
     return form, wanted

@@ -305,6 +305,7 @@ class ItemFilter:
     due_from: date | None = None
     due_to: date | None = None
     attention: str | None = None  # one of rules.ATTENTION: what a board links to
+    directive: int | None = None
     sort: str = "due"
 
 
@@ -327,6 +328,8 @@ def filtered_items(user: User, wanted: ItemFilter, today: date, amber_days: int)
         query = query.where(ActionItem.city_id.in_(city_ids))
     if wanted.department:
         query = query.where(ActionItem.department_id == wanted.department)
+    if wanted.directive:
+        query = query.where(ActionItem.directive_id == wanted.directive)
     if wanted.responsible:
         query = query.where(ActionItem.responsible_id == wanted.responsible)
     if wanted.statuses:

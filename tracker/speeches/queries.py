@@ -28,7 +28,7 @@ class SpeechPage:
 
 
 # Items shown under each directive of a speech: a speech given to every city of a province
-# has hundreds under one directive; the directive's board (or the item list) has them all.
+# has hundreds under one directive; the item list filtered by the directive has them all.
 ITEMS_SHOWN = 10
 
 
@@ -61,7 +61,7 @@ def speech_page(speech_id: int, user: User) -> SpeechPage | None:
     for item in db.session.scalars(
         select(ActionItem)
         .join(first, first.c.id == ActionItem.id)
-        .options(joinedload(ActionItem.department))
+        .options(joinedload(ActionItem.department), joinedload(ActionItem.city))
         .where(first.c.rank <= ITEMS_SHOWN)
         .order_by(ActionItem.id)
     ):

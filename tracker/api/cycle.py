@@ -14,7 +14,7 @@ from ..clock import office_today
 from ..extensions import db
 from ..inputs import FIRST_DAY, LAST_DAY
 from ..items import cycle, extensions, services
-from ..items.queries import item_page
+from ..items.page import item_page
 from ..models import ExtensionRequest, ExtensionState
 from ..validation import Invalid
 from . import serialize

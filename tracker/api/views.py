@@ -21,7 +21,8 @@ from ..clock import office_today
 from ..extensions import csrf, db
 from ..inputs import INT_MAX
 from ..items import services
-from ..items.queries import PAGE_SIZE, SORT_COLUMNS, ItemFilter, item_list, item_page
+from ..items.page import item_page
+from ..items.queries import PAGE_SIZE, SORT_COLUMNS, ItemFilter, item_list
 from ..items.rules import LIGHT_LABELS
 from ..models import ActionItem, Role, Status
 from ..reminders.policy import current_policy

@@ -41,7 +41,8 @@ from .forms import (
     ScheduleForm,
     VerifyForm,
 )
-from .queries import assignable, item_page, my_work
+from .page import item_page
+from .queries import assignable, my_work
 from .rules import allowed_targets
 
 GROUP_TITLES = {

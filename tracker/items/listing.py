@@ -225,9 +225,12 @@ def _export_rows(*, reports: bool):
     in batches, each batch in its own short session, so memory stays the same whatever the
     number of rows."""
     form, wanted = _filter_form(request.args)
-    if form.errors:  # the list page shows them beside the filter; an export cannot
+    # What the list page shows beside the filter, an export refuses (ids out of range are
+    # ignored by both, as ids that match nothing).
+    refused = {name: form.errors[name] for name in SHOWN_ERRORS if name in form.errors}
+    if refused:
         problems = "; ".join(
-            f"{form[name].label.text}: {' '.join(errors)}" for name, errors in form.errors.items()
+            f"{form[name].label.text}: {' '.join(errors)}" for name, errors in refused.items()
         )
         abort(400, _("The filter is not valid (%(problems)s).", problems=problems))
     today, amber = office_today(), amber_days()
@@ -270,6 +273,9 @@ def _export_rows(*, reports: bool):
                     yield item, traffic_light(item, today, amber), last.get(item_id)
 
     return rows()
+
+
+SHOWN_ERRORS = ("due_from", "due_to", "directive")  # fields the list shows errors for
 
 
 def _filter_form(args: MultiDict) -> tuple[ItemFilterForm, ItemFilter]:

@@ -661,3 +661,19 @@ def test_a_provincial_speech_in_every_city_keeps_boards_and_the_speech_bounded(c
     assert len(exported.strip().splitlines()) == 41  # a header and its 40 items
     refused = client.get("/items.csv?due_from=abc&directive=0")
     assert refused.status_code == 400 and "The filter is not valid" in refused.get_data(True)
+
+
+def test_the_directive_filter_says_what_it_does_in_the_readers_language(client, login_as):
+    """A valid directive with no visible item says the list is one directive's (without its
+    title); one out of range is an error, not a heading; the exports refuse it, in Chinese
+    for a Chinese reader."""
+    login_as("other_supervisor")  # Shen Wei reads Chinese
+    empty = client.get("/items?directive=1&status=cancelled").get_data(as_text=True)
+    assert "仅显示一项指示的任务。" in empty and 'name="directive" value="1"' in empty
+    wrong = client.get("/items?directive=-1").get_data(as_text=True)
+    assert "仅显示一项指示" not in wrong and "中指示“" not in wrong
+    assert 'name="directive"' not in wrong and "Number must be" not in wrong
+    refused = client.get("/items.csv?directive=0&due_from=abc")
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "筛选条件有误" in text
+    assert "Not a valid" not in text and "Number must" not in text

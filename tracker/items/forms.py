@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from flask_wtf.i18n import translations as wtf_translations
 from wtforms import (
     BooleanField,
     FieldList,
@@ -70,7 +71,16 @@ class AssignForm(VersionedForm):
     co_owners = SelectMultipleField(_l("Co-owners"), coerce=int)
 
 
-class MilestoneForm(Form):
+class TranslatedForm(Form):
+    """A form without CSRF (a GET filter, or a row inside a FlaskForm) whose messages are in
+    the reader's language, as FlaskForm's are."""
+
+    class Meta:
+        def get_translations(self, form):
+            return wtf_translations
+
+
+class MilestoneForm(TranslatedForm):
     # Not "id": FormField.id would shadow it.
     milestone_id = IntegerField(
         widget=HiddenInput(), validators=[Optional(), NumberRange(1, INT_MAX)]
@@ -93,7 +103,7 @@ class BulkReassignForm(FlaskForm):
     new = SelectField(_l("To"), coerce=int, validators=[DataRequired()])
 
 
-class ItemFilterForm(Form):
+class ItemFilterForm(TranslatedForm):
     """The /items filter: a GET form, so the URL can be bookmarked and shared."""
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=200)])

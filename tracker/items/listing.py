@@ -229,8 +229,9 @@ def _export_rows(*, reports: bool):
     # ignored by both, as ids that match nothing).
     refused = {name: form.errors[name] for name in SHOWN_ERRORS if name in form.errors}
     if refused:
-        problems = "; ".join(
-            f"{form[name].label.text}: {' '.join(errors)}" for name, errors in refused.items()
+        problems = _("; ").join(
+            _("%(field)s: %(errors)s", field=form[name].label.text, errors=" ".join(errors))
+            for name, errors in refused.items()
         )
         abort(400, _("The filter is not valid (%(problems)s).", problems=problems))
     today, amber = office_today(), amber_days()

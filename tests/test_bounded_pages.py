@@ -94,9 +94,11 @@ def test_a_long_lived_item_shows_its_latest_entries_and_how_many_in_all(client, 
     assert len(page.encode()) < 300_000
     assert page.count("Weekly note") == 50 and "Weekly note 119" in page
     assert "Weekly note 069" not in page  # the 51st latest
-    assert f"The latest 50 of {updates}." in page
-    assert "The latest 50 of 130." in page  # reminders
-    assert f"The latest 50 of {events}." in page
+    history = page[page.index('id="history-h"') : page.index('id="reminders-h"')]
+    assert f"The latest 50 of {updates}." in history
+    assert page.count("The latest 50 of 130.") == 1  # reminders
+    trail = page[page.index('id="audit-h"') :]
+    assert f"The latest 50 of {events}." in trail and page.count("The latest 50 of") == 3
 
     _token, secret = issue(supervisor, "history")
     db.session.commit()

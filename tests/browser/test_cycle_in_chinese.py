@@ -22,9 +22,11 @@ INTERFACE_ENGLISH = re.compile(
 
 
 def _sign_in(page, live_server, email):
-    page.goto(f"{live_server}/logout")
+    # Signed out by dropping the cookies. (Opening /logout, a 405 page, raced: its favicon's
+    # 404 page could come back after the sign-in page and replace the session, CSRF and all.)
     page.context.clear_cookies()
     page.goto(f"{live_server}/login")
+    page.wait_for_load_state("networkidle")
     page.get_by_label("邮箱").fill(email)
     page.get_by_label("密码").fill("tracker-demo-2026")
     page.get_by_role("button", name="登录").click()

@@ -117,7 +117,7 @@ class ItemFilterForm(TranslatedForm):
     attention = SelectField(_l("Needs attention"), validate_choice=False)
     sort = SelectField(_l("Sort"), default="due", validate_choice=False)
     # The items of one directive (from a speech page): kept in the URL, shown above the list.
-    directive = IntegerField(_l("Directive"), validators=[Optional(), NumberRange(1, 2**31 - 1)])
+    directive = IntegerField(_l("Directive"), validators=[Optional(), NumberRange(1, INT_MAX)])
 
 
 class BulkForm(FlaskForm):

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..access import visible_items
-from ..clock import office_zone
 from ..extensions import db
 from ..models import (
     ActionItem,
@@ -26,8 +25,8 @@ from ..models import (
     User,
 )
 from ..reminders.policy import current_policy
-from .reporting import Cycle, cycle_of
-from .rules import Light, traffic_light
+from .reporting import Cycle, cycle_of, last_closed, report_days
+from .rules import REPORTING_CYCLES, Light, traffic_light
 
 
 @dataclass
@@ -125,15 +124,11 @@ def item_page(
         .order_by(Instruction.created_at.desc(), Instruction.id.desc())
     ).all()
     cycle = None
-    if item.reporting_cycle:
-        zone = office_zone()
-        reported = db.session.scalars(
-            select(StatusUpdate.created_at).where(
-                StatusUpdate.item_id == item.id, StatusUpdate.author_id.is_not(None)
-            )
-        )
-        days = [moment.astimezone(zone).date() for moment in reported]
-        cycle = cycle_of(item, days, today, current_policy().report_by_day)
+    if item.reporting_cycle in REPORTING_CYCLES:
+        by_day = current_policy().report_by_day
+        since = last_closed(item.reporting_cycle, today, by_day).start  # the windows shown
+        days = report_days([item.id], since).get(item.id, [])
+        cycle = cycle_of(item, days, today, by_day)
     parent_visible = item.parent_id is not None and bool(
         db.session.scalar(
             select(ActionItem.id).where(ActionItem.id == item.parent_id, visible_items(user))

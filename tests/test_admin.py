@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import ACCOUNTS, DEMO_PASSWORD
 from tracker.extensions import db
-from tracker.models import AuditEvent, City, Department, Setting, User
+from tracker.models import AuditEvent, City, Department, Role, Setting, User
 from tracker.reminders.policy import current_policy
 
 PAGES = ["/admin/users", "/admin/places", "/admin/policy", "/admin/audit", "/admin/users/1"]
@@ -59,6 +59,42 @@ def test_creating_a_user_refuses_a_taken_email_and_a_foreign_department(
         )
         == 1
     )
+
+
+def test_a_department_given_to_a_supervisor_is_refused_not_dropped(client, login_as):
+    login_as("admin")
+    nanjing = db.session.scalar(select(City).where(City.slug == "nanjing"))
+    data = {
+        "email": "chief@nanjing.example.com",
+        "name": "Chief",
+        "role": "supervisor",
+        "city": nanjing.id,
+        "department": _nanjing("drc").id,
+        "locale": "zh_Hans",
+    }
+    refused = client.post("/admin/users", data=data)
+    assert refused.status_code == 400
+    assert "Only staff belong to a department: leave it empty for a supervisor." in (
+        refused.get_data(as_text=True)
+    )
+    assert db.session.scalar(select(User).where(User.email == data["email"])) is None
+    assert client.post("/admin/users", data=data | {"department": ""}).status_code == 302
+    chief = db.session.scalar(select(User).where(User.email == data["email"]))
+    assert (chief.role, chief.department) == (Role.SUPERVISOR, None)
+    # A staff member made a leader keeps nothing of the department only when told so.
+    staff = db.session.scalar(select(User).where(User.email == ACCOUNTS["staff"]))
+    edit = {
+        "email": staff.email,
+        "name": staff.name,
+        "role": "leader",
+        "city": staff.city_id,
+        "department": staff.department_id,
+        "locale": staff.locale,
+    }
+    refused = client.post(f"/admin/users/{staff.id}", data=edit)
+    assert refused.status_code == 400 and "leave it empty for a leader" in refused.get_data(True)
+    db.session.refresh(staff)
+    assert staff.role == Role.STAFF and staff.department is not None
 
 
 def test_deactivating_a_user_ends_their_sessions(client, login_as, app):
@@ -161,6 +197,19 @@ def test_users_cli(runner, seeded):
         ]
     )
     assert result.exit_code == 0, result.output
+    leader = runner.invoke(
+        args=["users", "create", "mayor@city.gov.cn", "--name", "Mayor", "--role", "leader"]
+        + ["--city", "nanjing", "--locale", "zh_Hans", "--password", "a long enough password"]
+    )
+    assert leader.exit_code == 0, leader.output
+    with runner.app.app_context():
+        mayor = db.session.scalar(select(User).where(User.email == "mayor@city.gov.cn"))
+        assert (mayor.role, mayor.city.slug, mayor.department) == (Role.LEADER, "nanjing", None)
+    cityless = runner.invoke(
+        args=["users", "create", "m2@city.gov.cn", "--name", "M", "--role", "leader"]
+        + ["--password", "a long enough password"]
+    )
+    assert cityless.exit_code == 1 and "belong to a city" in cityless.output
     refused = runner.invoke(
         args=[
             "users",

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ..auth.passwords_policy import password_problem
 from ..auth.services import find_user_by_email
 from ..extensions import db
-from ..models import City, Department, User
+from ..models import City, Department, Role, User
 from ..passwords import hash_password
 from ..validation import Invalid
 from . import services
@@ -24,8 +24,8 @@ def users_group() -> None:
 @users_group.command("create")
 @click.argument("email")
 @click.option("--name", required=True)
-@click.option("--role", type=click.Choice(["staff", "supervisor", "admin"]), required=True)
-@click.option("--city", "city_slug", help="City slug (staff and supervisors).")
+@click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
+@click.option("--city", "city_slug", help="City slug (staff, supervisors and leaders).")
 @click.option("--department", "department_slug", help="Department slug within the city (staff).")
 @click.option("--locale", type=click.Choice(["en", "zh_Hans"]), default="en", show_default=True)
 @click.option(

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from .. import audit
 from ..auth.sessions import end_all_sessions
 from ..extensions import db
+from ..labels import role_label
 from ..models import City, Department, Role, Setting, User
 from ..reminders.policy import POLICY_KEY, ReminderPolicy, current_policy
 from ..validation import Invalid
@@ -37,6 +38,11 @@ def _check_user(email, name, role, city, department, locale, timezone, existing=
         errors["city"] = _("Staff, supervisors and leaders belong to a city.")
     if role == Role.STAFF and department is None:
         errors["department"] = _("Staff belong to a department.")
+    if role != Role.STAFF and department is not None:  # never dropped without a word
+        errors["department"] = _(
+            "Only staff belong to a department: leave it empty for a %(role)s.",
+            role=role_label(role).lower(),
+        )
     if department is not None and city is not None and department.city_id != city.id:
         errors["department"] = _(
             "%(department)s is not a department of %(city)s.",
@@ -62,7 +68,7 @@ def create_user(
         name=name.strip(),
         role=role,
         city=city,
-        department=department if role == Role.STAFF else None,
+        department=department,
         locale=locale,
         timezone=timezone or None,
     )
@@ -77,7 +83,7 @@ def update_user(actor, user: User, *, email, name, role, city, department, local
     _check_user(email, name, role, city, department, locale, timezone, existing=user)
     before = {"role": str(user.role), "city": user.city_id, "department": user.department_id}
     user.email, user.name, user.role = email.strip().lower(), name.strip(), role
-    user.city, user.department = city, department if role == Role.STAFF else None
+    user.city, user.department = city, department
     user.locale, user.timezone = locale, timezone or None
     db.session.flush()
     audit.record(

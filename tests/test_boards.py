@@ -12,7 +12,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import insert, select
 
-from tests.conftest import TODAY
+from tests.conftest import ACCOUNTS, TODAY
 from tracker.api.tokens import issue
 from tracker.extensions import db
 from tracker.items.rules import OPEN, is_stale, stale_cutoff, traffic_light
@@ -233,6 +233,55 @@ def test_a_bad_date_in_the_filter_is_explained_not_a_500(client, login_as):
     response = client.get("/items?due_from=yesterday")
     assert response.status_code == 200
     assert "Not a valid date value." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "query, field, same_as",
+    [
+        ("status=bogus", "Status", ""),
+        ("status=in_progress&status=closedd", "Status", "status=in_progress"),
+        ("light=purple", "Light", ""),
+        ("attention=bogus", "Needs attention", ""),
+        ("sort=cost", "Sort", ""),
+        ("department=abc", "Department", ""),
+        ("department=999999", "Department", ""),
+        ("responsible=999999", "Responsible", ""),
+        ("city=atlantis", "City", ""),
+    ],
+)
+def test_a_value_no_choice_has_is_an_error_not_ignored(client, login_as, query, field, same_as):
+    """A mistyped or outdated link's value is shown as an error beside its field and left out
+    of the filter (the list is what the rest of the filter selects), and the exports refuse
+    it: the list must not look filtered by it when it is not."""
+    login_as("supervisor")
+    every = client.get(f"/items?{same_as}").get_data(as_text=True)
+    listed = client.get(f"/items?{query}")
+    html = listed.get_data(as_text=True)
+    assert listed.status_code == 200 and "is not one of the choices." in html
+    assert html.count("is not one of the choices.") == 1
+    assert re.search(r"\d+ items?", html).group(0) == re.search(r"\d+ items?", every).group(0)
+    for export in ("/items.csv", "/items.xlsx"):
+        refused = client.get(f"{export}?{query}")
+        text = refused.get_data(as_text=True)
+        assert refused.status_code == 400 and f"{field}:" in text and "not one of the" in text
+
+
+def test_a_known_value_of_every_filter_is_taken(client, login_as):
+    login_as("supervisor")
+    nanjing = db.session.scalar(select(City).where(City.slug == "nanjing"))
+    department = db.session.scalar(select(Department).where(Department.city_id == nanjing.id))
+    staff = db.session.scalar(select(User).where(User.email == ACCOUNTS["staff"]))
+    query = (
+        f"city=nanjing&department={department.id}&responsible={staff.id}&status=in_progress"
+        "&light=green&attention=stale&sort=-due"
+    )
+    html = client.get(f"/items?{query}").get_data(as_text=True)
+    assert "is not one of the choices." not in html
+    assert client.get(f"/items.csv?{query}").status_code == 200
+    # In Chinese, the message and the field's name are Chinese.
+    login_as("other_supervisor")
+    text = client.get("/items.csv?status=bogus").get_data(as_text=True)
+    assert "筛选条件有误" in text and "不是可选项" in text and "not one of" not in text
 
 
 def test_the_list_pages_and_keeps_the_filter_in_the_links(client, login_as):

@@ -276,7 +276,39 @@ def _export_rows(*, reports: bool):
     return rows()
 
 
-SHOWN_ERRORS = ("due_from", "due_to", "directive")  # fields the list shows errors for
+# The fields the list shows errors for, and the exports refuse: every one but the words.
+SHOWN_ERRORS = (
+    "city",
+    "department",
+    "responsible",
+    "status",
+    "light",
+    "due_from",
+    "due_to",
+    "attention",
+    "sort",
+    "directive",
+)
+
+
+def _refuse_unknown(form: ItemFilterForm) -> None:
+    """A value that is none of a field's choices (a mistyped or outdated link, a city or a
+    person outside my scope) is an error shown beside the filter, not ignored in silence:
+    the list would otherwise look filtered when it is not, or empty for no reason."""
+    for field in (form.city, form.department, form.responsible, form.attention, form.sort):
+        given = field.raw_data[0] if field.raw_data else ""
+        if given and (field.process_errors or field.data not in dict(field.choices)):
+            field.errors = [_unknown(given)]  # in place of "Invalid Choice: could not coerce."
+    for field in (form.status, form.light):
+        known = dict(field.choices)
+        unknown = [value for value in field.data or () if value not in known]
+        if unknown:
+            field.errors = [*field.errors, _unknown(unknown[0])]
+
+
+def _unknown(value: str) -> str:
+    shown = value if len(value) <= 40 else value[:39] + "…"
+    return _("“%(value)s” is not one of the choices.", value=shown)
 
 
 def _filter_form(args: MultiDict) -> tuple[ItemFilterForm, ItemFilter]:
@@ -319,17 +351,19 @@ def _filter_form(args: MultiDict) -> tuple[ItemFilterForm, ItemFilter]:
         ("status", _("Status")),
     ]
     form.validate()
+    _refuse_unknown(form)
+    valid = {name: None if form[name].errors else form[name].data for name in SHOWN_ERRORS}
     wanted = ItemFilter(
         q=form.q.data or None,
-        city=form.city.data or None,
-        department=form.department.data,
-        responsible=form.responsible.data,
+        city=valid["city"] or None,
+        department=valid["department"],
+        responsible=valid["responsible"],
         statuses=tuple(s for s in form.status.data or () if s in {str(x) for x in Status}),
         lights=tuple(x for x in form.light.data or () if x in LIGHT_LABELS),
-        due_from=form.due_from.data if not form.due_from.errors else None,
-        due_to=form.due_to.data if not form.due_to.errors else None,
-        attention=form.attention.data if form.attention.data in ATTENTION else None,
-        directive=form.directive.data if not form.directive.errors else None,
-        sort=form.sort.data if form.sort.data in SORT_COLUMNS else "due",
+        due_from=valid["due_from"],
+        due_to=valid["due_to"],
+        attention=valid["attention"] if valid["attention"] in ATTENTION else None,
+        directive=valid["directive"],
+        sort=valid["sort"] if valid["sort"] in SORT_COLUMNS else "due",
     )
     return form, wanted

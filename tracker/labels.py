@@ -1,7 +1,5 @@
 """Translatable names of the status vocabulary, for pages and emails."""
 
-import json
-
 from flask_babel import lazy_gettext as _l
 
 from .models import (
@@ -126,22 +124,6 @@ def role_label(role: str) -> str:
     return str(ROLE_LABELS[Role(role)])
 
 
-def _readable(value):
-    """Role, status and platform codes inside audit details, in the reader's language."""
-    if isinstance(value, dict):
-        return {key: _readable(v) for key, v in value.items()}
-    if isinstance(value, list):
-        return [_readable(v) for v in value]
-    if isinstance(value, str):
-        if value in {str(r) for r in Role}:
-            return role_label(value)
-        if value in {str(s) for s in Status}:
-            return str(STATUS_LABELS[Status(value)])
-        if value in {str(p) for p in Platform}:
-            return str(PLATFORM_LABELS[Platform(value)])
-    return value
-
-
 SOURCE_LABELS = {
     "cli": _l("command line or scheduler"),
     "seed": _l("demo data"),
@@ -153,11 +135,6 @@ def source_label(source: str | None) -> str:
     """Where an audited action came from: a client's address as it is, else its name."""
     label = SOURCE_LABELS.get(source or "unknown")
     return str(label) if label is not None else source
-
-
-def audit_details(details) -> str:
-    """An audit event's details as JSON that shows Chinese as Chinese, not \\uXXXX."""
-    return json.dumps(_readable(details or {}), ensure_ascii=False, sort_keys=True)
 
 
 REASON_LABELS = {

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..access import require_admin
+from ..audit_details import describe_events
 from ..auth import services as auth_services
 from ..auth.emails import password_email
 from ..channels import services as channel_services
@@ -312,6 +313,7 @@ def audit_log():
         "admin/audit.html",
         form=form,
         events=found.rows,
+        details=describe_events(found.rows),
         total=found.total,
         page=found.page,
         pages=found.pages,

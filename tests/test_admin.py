@@ -1,12 +1,14 @@
 """Admin pages and `tracker users`: only admins, clear refusals, every change audited, and
 deactivation ending sessions at once."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import ACCOUNTS, DEMO_PASSWORD
 from tracker.extensions import db
-from tracker.models import AuditEvent, City, Department, Role, Setting, User
+from tracker.models import AuditEvent, City, Department, PasswordReset, Role, Setting, User, utcnow
 from tracker.reminders.policy import current_policy
 
 PAGES = ["/admin/users", "/admin/places", "/admin/policy", "/admin/audit", "/admin/users/1"]
@@ -51,6 +53,11 @@ def test_creating_a_user_refuses_a_taken_email_and_a_foreign_department(
     assert person.password_hash is None and person.department.slug == "drc"
     (mail,) = smtp_sink.messages
     assert mail["Subject"] == "Choose your Policy Tracker password"
+    text = mail.get_body(("plain",)).get_content()
+    assert "An administrator has made you a Policy Tracker account" in text
+    assert "asked to reset" not in text and "for 72 hours" in text
+    (reset,) = db.session.scalars(select(PasswordReset).where(PasswordReset.user == person))
+    assert timedelta(hours=71) < reset.expires_at - utcnow() <= timedelta(hours=72)
     assert (
         db.session.scalar(
             select(func.count())

@@ -162,7 +162,8 @@ def user(user_id: int):
 
 
 def _send_reset(user: User, *, new_account: bool = False) -> None:
-    found = auth_services.request_password_reset(user.email)
+    valid_for = auth_services.INVITE_VALID_FOR if new_account else auth_services.RESET_VALID_FOR
+    found = auth_services.request_password_reset(user.email, valid_for)
     db.session.commit()
     if not found:
         return

@@ -1,4 +1,4 @@
-"""The password email, for a forgotten password and for a new account alike."""
+"""The password email: for a forgotten password, or the welcome of a new account."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from flask_babel import gettext as _
 
 from ..mail import compose, external_url
 from ..models import User
-from .services import RESET_VALID_FOR
+from .services import INVITE_VALID_FOR, RESET_VALID_FOR
 
 
 def password_email(user: User, token: str, *, new_account: bool = False) -> EmailMessage:
-    """The link to choose a password, in the user's language."""
+    """The link to choose a password, in the user's language; a new account's says that an
+    administrator made it, and its link lasts longer (INVITE_VALID_FOR)."""
+    valid_for = INVITE_VALID_FOR if new_account else RESET_VALID_FOR
     with force_locale(user.locale or "en"):
         subject = (
             _("Choose your Policy Tracker password")
@@ -26,6 +28,8 @@ def password_email(user: User, token: str, *, new_account: bool = False) -> Emai
             subject,
             "password_reset",
             user=user,
+            new_account=new_account,
             link=external_url("auth.reset_password", token=token),
-            hours=int(RESET_VALID_FOR.total_seconds() // 3600),
+            sign_in=external_url("auth.login"),
+            hours=int(valid_for.total_seconds() // 3600),
         )

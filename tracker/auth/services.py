@@ -19,6 +19,7 @@ MAX_FAILURES_PER_ACCOUNT = 5
 MAX_FAILURES_PER_ADDRESS = 20
 LOCKOUT = timedelta(minutes=15)
 RESET_VALID_FOR = timedelta(hours=2)
+INVITE_VALID_FOR = timedelta(hours=72)  # a new account's link: it may be read days later
 
 
 class SignInRefused(Exception):
@@ -129,7 +130,9 @@ def _lock(user: User, now) -> None:
     db.session.expire(user, ["failed_logins", "locked_until"])
 
 
-def request_password_reset(email: str) -> tuple[User, str] | None:
+def request_password_reset(
+    email: str, valid_for: timedelta = RESET_VALID_FOR
+) -> tuple[User, str] | None:
     """A single-use reset token for an active account, or None (the page says the same
     either way, so nobody learns which emails have accounts)."""
     user = find_user_by_email(email)
@@ -138,9 +141,7 @@ def request_password_reset(email: str) -> tuple[User, str] | None:
         return None
     token = secrets.token_urlsafe(32)
     db.session.add(
-        PasswordReset(
-            token_hash=token_digest(token), user=user, expires_at=utcnow() + RESET_VALID_FOR
-        )
+        PasswordReset(token_hash=token_digest(token), user=user, expires_at=utcnow() + valid_for)
     )
     audit.record("auth.reset_requested", user)
     return user, token

@@ -9,13 +9,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from flask_babel import get_locale
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from tests.conftest import TODAY
 from tracker.extensions import db
 from tracker.items.rules import OPEN
-from tracker.models import ActionItem, AuditEvent, City, Status
+from tracker.models import ActionItem, AuditEvent, City, Status, User
 
 OUTPUT = Path(__file__).resolve().parent.parent / "test-output" / "documents"
 
@@ -156,16 +157,26 @@ def bulletins(app):
 
 
 def test_the_month_s_bulletin_is_emailed_once_on_its_first_working_day(
-    app, seeded, smtp_sink, bulletins
+    app, seeded, smtp_sink, bulletins, monkeypatch
 ):
     """On 1 April (the first day reminders go out that month) each supervisor of a city gets
-    March's bulletin attached, once however often the sender runs; not on 2 April."""
+    March's bulletin attached, once however often the sender runs; not on 2 April. A city's
+    bulletin is rendered once per language for all its recipients."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
+    from tracker.documents import mailing
     from tracker.models import Reminder, ReminderKind
     from tracker.reminders.sending import send_due
 
+    rendered = []
+
+    def render(city, first, today, policy):
+        rendered.append((city.slug, str(get_locale())))
+        return bulletin_pdf(city, first, today, policy)
+
+    bulletin_pdf = mailing.bulletin_pdf
+    monkeypatch.setattr(mailing, "bulletin_pdf", render)
     april = datetime(2026, 4, 1, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
     send_due(april, "s1")
     send_due(april.replace(hour=15), "s1")
@@ -180,6 +191,10 @@ def test_the_month_s_bulletin_is_emailed_once_on_its_first_working_day(
     }
     assert {m["To"].addresses[0].addr_spec for m in bulletins} == supervisors
     assert len(bulletins) == len(supervisors)
+    readers = db.session.scalars(select(User).where(User.email.in_(supervisors))).all()
+    languages = {(reader.city.slug, reader.locale or "en") for reader in readers}
+    assert len(languages) < len(supervisors)  # some share a city and a language
+    assert sorted(rendered) == sorted(languages)
     attachment = next(bulletins[0].iter_attachments())
     assert attachment.get_content_type() == "application/pdf"
     text = PdfReader(io.BytesIO(attachment.get_content())).pages[0].extract_text()

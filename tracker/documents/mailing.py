@@ -4,10 +4,15 @@ attached to the supervisors' daily email."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -27,6 +32,20 @@ from .bulletins import bulletin_pdf
 from .notices import issue, notice_pdf
 
 NOTICES_ATTACHED = 3  # notices an email carries at most (the item page has every one)
+KEPT = 4  # bulletins a send run keeps for the next recipients (a city's come one after another)
+
+_rendered: ContextVar[OrderedDict | None] = ContextVar("bulletins_rendered", default=None)
+
+
+@contextmanager
+def one_bulletin_per_city() -> Iterator[None]:
+    """Within a send run, a city's bulletin is rendered once per language and month, and its
+    supervisors and leaders get the same document (each render takes about a second)."""
+    token = _rendered.set(OrderedDict())
+    try:
+        yield
+    finally:
+        _rendered.reset(token)
 
 
 def bulletins_due(now: datetime, policy: ReminderPolicy) -> list[dict]:
@@ -47,11 +66,13 @@ def bulletins_due(now: datetime, policy: ReminderPolicy) -> list[dict]:
         return []
     month = previous_month(today.replace(day=1))
     supervisors = db.session.execute(
-        select(User.id, User.city_id).where(
+        select(User.id, User.city_id)
+        .where(
             User.is_active,
             User.role.in_([Role.SUPERVISOR, Role.LEADER]),
             User.city_id.is_not(None),
         )
+        .order_by(User.city_id, User.id)  # a city's one after another: one render for them
     ).all()
     return [
         outbox_entry(ReminderKind.BULLETIN, f"{city}:{month:%Y-%m}:{user}", user, today, now)
@@ -65,7 +86,7 @@ def compose_bulletin(reminder: Reminder, now: datetime) -> EmailMessage:
     city = db.session.get(City, int(city_id))
     first = date.fromisoformat(f"{month}-01")
     today = now.astimezone(office_zone()).date()
-    document = bulletin_pdf(city, first, today, current_policy())
+    document = _bulletin(city, first, today)
     name = local_name(city)
     message = compose(
         reminder.recipient.email,
@@ -86,6 +107,19 @@ def compose_bulletin(reminder: Reminder, now: datetime) -> EmailMessage:
         filename=f"{filename}-{city.slug}-{month}.pdf",
     )
     return message
+
+
+def _bulletin(city: City, first: date, today: date) -> bytes:
+    rendered = _rendered.get()
+    key = (city.id, first, today, str(get_locale()))
+    if rendered is not None and key in rendered:
+        return rendered[key]
+    document = bulletin_pdf(city, first, today, current_policy())
+    if rendered is not None:
+        rendered[key] = document
+        while len(rendered) > KEPT:
+            rendered.popitem(last=False)
+    return document
 
 
 def attach_notices(message: EmailMessage, escalated: list[ReminderLine], day: date, policy) -> None:

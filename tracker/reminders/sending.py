@@ -26,7 +26,12 @@ from ..channels.delivery import destination
 from ..channels.delivery import prepare as channel_message
 from ..channels.http import DeliveryError
 from ..clock import office_zone
-from ..documents.mailing import attach_notices, bulletins_due, compose_bulletin
+from ..documents.mailing import (
+    attach_notices,
+    bulletins_due,
+    compose_bulletin,
+    one_bulletin_per_city,
+)
 from ..extensions import db
 from ..items.notices import owners_of
 from ..items.rules import OPEN, is_unacknowledged
@@ -75,7 +80,7 @@ def send_due(now: datetime, sender: str, batch: int = 200) -> SendReport:
     clock = _RunClock(now)
     failures: dict[str, int] = {}  # consecutive failures per destination
     after_id = 0
-    with MailConnection() as connection:
+    with MailConnection() as connection, one_bulletin_per_city():
         while True:
             candidates = due(now, after_id, batch)
             if not candidates:

@@ -1,6 +1,7 @@
 """Admin pages and `tracker users`: only admins, clear refusals, every change audited, and
 deactivation ending sessions at once."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -81,7 +82,7 @@ def test_a_department_given_to_a_supervisor_is_refused_not_dropped(client, login
     }
     refused = client.post("/admin/users", data=data)
     assert refused.status_code == 400
-    assert "Only staff belong to a department: leave it empty for a supervisor." in (
+    assert "Only staff belong to a department: leave it empty for the role “Supervisor”." in (
         refused.get_data(as_text=True)
     )
     assert db.session.scalar(select(User).where(User.email == data["email"])) is None
@@ -99,9 +100,69 @@ def test_a_department_given_to_a_supervisor_is_refused_not_dropped(client, login
         "locale": staff.locale,
     }
     refused = client.post(f"/admin/users/{staff.id}", data=edit)
-    assert refused.status_code == 400 and "leave it empty for a leader" in refused.get_data(True)
+    assert (
+        refused.status_code == 400
+        and "leave it empty for the role “Leader”" in refused.get_data(True)
+    )
     db.session.refresh(staff)
     assert staff.role == Role.STAFF and staff.department is not None
+
+
+def _user_form(person: User, **change) -> dict:
+    return {
+        "email": person.email,
+        "name": person.name,
+        "role": str(person.role),
+        "city": person.city_id or "",
+        "department": person.department_id or "",
+        "locale": person.locale or "en",
+        **change,
+    }
+
+
+def test_a_person_leaves_a_department_only_once_their_open_items_have_a_new_owner(client, login_as):
+    login_as("admin")
+    wang = db.session.scalar(select(User).where(User.email == ACCOUNTS["staff"]))
+    from tracker.admin.services import create_user
+
+    drc, stb = wang.department, _nanjing("stb")
+    li = create_user(
+        None, email="li.na@x.cn", name="Li Na", role="staff", city=wang.city, department=drc
+    )
+    db.session.commit()
+    for change in ({"department": stb.id}, {"role": "supervisor", "department": ""}):
+        refused = client.post(f"/admin/users/{wang.id}", data=_user_form(wang, **change))
+        html = refused.get_data(as_text=True)
+        assert refused.status_code == 400
+        assert "Wang Lei is responsible for" in html and "open items of Development and" in html
+        assert f"/departments/{drc.id}/reassign" in html
+    db.session.expire_all()
+    assert (wang.department, wang.role) == (drc, Role.STAFF)
+    moved = client.post(f"/departments/{drc.id}/reassign", data={"old": wang.id, "new": li.id})
+    assert moved.status_code == 302, re.findall(r"errors[^<]*<[^<]*<", moved.get_data(True))
+    saved = client.post(f"/admin/users/{wang.id}", data=_user_form(wang, department=stb.id))
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert wang.department == stb
+
+
+def test_an_administrator_has_no_city_and_an_unknown_id_is_an_error(client, login_as):
+    login_as("admin")
+    nanjing = db.session.scalar(select(City).where(City.slug == "nanjing"))
+    data = {"email": "root2@example.com", "name": "Root", "role": "admin", "locale": "zh_Hans"}
+    for change, message in (
+        ({"city": nanjing.id}, "Administrators see every city: leave the city empty."),
+        ({"role": "staff", "city": 999999, "department": 1}, "“999999” is not one of the choices."),
+        ({"role": "supervisor", "city": nanjing.id, "department": 999999}, "“999999” is not"),
+        ({"city": "abc"}, "“abc” is not one of the choices."),
+    ):
+        refused = client.post("/admin/users", data={**data, **change})
+        html = refused.get_data(as_text=True)
+        assert refused.status_code == 400 and message in html, change
+        assert "could not coerce" not in html
+    assert db.session.scalar(select(User).where(User.email == data["email"])) is None
+    listing = client.get("/admin/users").get_data(as_text=True)
+    assert "<td>Administrator</td>" in listing and "<td>Admin</td>" not in listing
 
 
 def test_deactivating_a_user_ends_their_sessions(client, login_as, app):
@@ -212,6 +273,19 @@ def test_users_cli(runner, seeded):
     with runner.app.app_context():
         mayor = db.session.scalar(select(User).where(User.email == "mayor@city.gov.cn"))
         assert (mayor.role, mayor.city.slug, mayor.department) == (Role.LEADER, "nanjing", None)
+    for args, message in (  # the reason in words, never a Python None or a field's key
+        (["--role", "admin", "--department", "drc"], "Several cities have a department 'drc'"),
+        (["--role", "admin", "--department", "miit"], "Only staff belong to a department"),
+        (["--role", "admin", "--city", "nanjing"], "Administrators see every city"),
+    ):
+        refused = runner.invoke(
+            args=["users", "create", "a2@city.gov.cn", "--name", "A", *args]
+            + ["--password", "a long enough password"]
+        )
+        assert refused.exit_code == 1 and message in refused.output, refused.output
+        assert "None" not in refused.output and "Error: department:" not in refused.output
+    listed = runner.invoke(args=["users", "list"]).output
+    assert "Administrator" in listed and "Leader" in listed and "every city" in listed
     cityless = runner.invoke(
         args=["users", "create", "m2@city.gov.cn", "--name", "M", "--role", "leader"]
         + ["--password", "a long enough password"]

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from tests.conftest import ACCOUNTS, TODAY
 from tracker.api.tokens import issue
@@ -264,6 +264,34 @@ def test_a_value_no_choice_has_is_an_error_not_ignored(client, login_as, query, 
         refused = client.get(f"{export}?{query}")
         text = refused.get_data(as_text=True)
         assert refused.status_code == 400 and f"{field}:" in text and "not one of the" in text
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("department=16&department=17", "Give one value here, not 2."),
+        ("attention=stale&attention=overdue", "Give one value here, not 2."),
+        ("q=a&q=b", "Give one value here, not 2."),
+        ("due_to=2026-12-31&due_to=2026-12-01", "Give one value here, not 2."),
+        ("due_from=9999-12-31", "Give a date from January 1, 1900 to December 31, 2199."),
+        ("due_from=2027-01-01&due_to=2026-01-01", "This date comes before the first one."),
+        ("q=" + "x" * 201, "Field cannot be longer than 200 characters."),
+    ],
+)
+def test_a_filter_that_cannot_be_meant_as_given_says_why(client, login_as, query, message):
+    """Repeated values (which one counts would be a guess), dates out of range or in the
+    wrong order, words too long: a message beside the filter and a 400 from the exports."""
+    login_as("admin")
+    html = client.get(f"/items?{query}").get_data(as_text=True)
+    assert message in html
+    assert "38 items" in html or "due_from=2027" in query  # the rest of the filter applies
+    assert client.get(f"/items.csv?{query}").status_code == 400
+
+
+def test_an_empty_status_or_light_is_no_choice_at_all(client, login_as):
+    login_as("admin")
+    html = client.get("/items?status=&light=").get_data(as_text=True)
+    assert "not one of the choices" not in html and "38 items" in html
 
 
 def test_a_known_value_of_every_filter_is_taken(client, login_as):
@@ -716,9 +744,21 @@ def test_the_directive_filter_says_what_it_does_in_the_readers_language(client, 
     """A valid directive with no visible item says the list is one directive's (without its
     title); one out of range is an error, not a heading; the exports refuse it, in Chinese
     for a Chinese reader."""
+    from tracker.models import Directive, Speech
+
     login_as("other_supervisor")  # Shen Wei reads Chinese
-    empty = client.get("/items?directive=1&status=cancelled").get_data(as_text=True)
-    assert "仅显示一项指示的任务。" in empty and 'name="directive" value="1"' in empty
+    ours, nanjing = (
+        db.session.scalar(
+            select(func.min(Directive.id)).join(Speech).where(Speech.city.has(slug=slug))
+        )
+        for slug in ("jiaxing", "nanjing")
+    )
+    empty = client.get(f"/items?directive={ours}&status=cancelled").get_data(as_text=True)
+    assert "仅显示一项指示的任务。" in empty and f'name="directive" value="{ours}"' in empty
+    for other in (nanjing, 99999):  # another city's speech, or none: not a choice of hers
+        page = client.get(f"/items?directive={other}").get_data(as_text=True)
+        assert f"“{other}”不是可选项。" in page and "仅显示一项指示" not in page
+        assert client.get(f"/items.csv?directive={other}").status_code == 400
     wrong = client.get("/items?directive=-1").get_data(as_text=True)
     assert "仅显示一项指示" not in wrong and "中指示“" not in wrong
     assert 'name="directive"' not in wrong and "Number must be" not in wrong

@@ -183,7 +183,7 @@ class _Names:
         if person is None:
             return name
         person = self._one("responsible", person)
-        return _("%(department)s (%(person)s)", department=name, person=person)
+        return _("%(name)s (%(place)s)", name=name, place=person)
 
 
 def _code(value) -> str:

@@ -14,6 +14,7 @@ from datetime import date
 import wtforms
 from flask import Flask, abort, request
 from flask.json.provider import DefaultJSONProvider
+from flask_babel import format_date
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 
@@ -59,18 +60,48 @@ def optional_int(value) -> int | None:
     return bounded_int(value)
 
 
-class DateField(wtforms.DateField):
-    """A date field that takes the dates from FIRST_DAY to LAST_DAY; any other is "not a
-    valid date value", like 2026-02-30."""
+def refuse_unknown_choices(*fields) -> None:
+    """A value that is none of a select field's choices (a mistyped or outdated link, an id
+    outside the reader's scope) is an error beside the field, in words ("“x” is not one of
+    the choices"), never ignored and never WTForms' "Invalid Choice: could not coerce"; an
+    empty value is no choice at all. A field that takes one value, given several, is an
+    error too: which of them counts would be a guess."""
+    for field in fields:
+        if isinstance(field, wtforms.SelectMultipleField):
+            known = {str(value) for value, _label in field.choices}
+            unknown = [v for v in field.raw_data or () if v != "" and v not in known]
+            field.errors = [unknown_choice(unknown[0])] if unknown else []
+            continue
+        if len(field.raw_data or ()) > 1:
+            field.errors = [_("Give one value here, not %(count)d.", count=len(field.raw_data))]
+            continue
+        if not isinstance(field, wtforms.SelectField):
+            continue
+        given = field.raw_data[0] if field.raw_data else ""
+        if given and (field.process_errors or field.data not in dict(field.choices)):
+            field.errors = [unknown_choice(given)]
 
-    # WTForms' own message, translated by WTForms (a variable, so that it is not extracted).
-    not_a_date = "Not a valid date value."
+
+def unknown_choice(value: str) -> str:
+    shown = value if len(value) <= 40 else value[:39] + "…"
+    return _("“%(value)s” is not one of the choices.", value=shown)
+
+
+class DateField(wtforms.DateField):
+    """A date field that takes the dates from FIRST_DAY to LAST_DAY; another real date is
+    refused with the range, and 2026-02-30 is "not a valid date value" (WTForms' own)."""
 
     def process_formdata(self, valuelist) -> None:
         super().process_formdata(valuelist)
         if self.data is not None and not FIRST_DAY <= self.data <= LAST_DAY:
             self.data = None
-            raise ValueError(self.gettext(self.not_a_date))
+            raise ValueError(
+                _(
+                    "Give a date from %(first)s to %(last)s.",
+                    first=format_date(FIRST_DAY, "long"),
+                    last=format_date(LAST_DAY, "long"),
+                )
+            )
 
 
 def _pages_take_forms():

@@ -18,7 +18,7 @@ ROLE_LABELS = {
     Role.STAFF: _l("Staff"),
     Role.SUPERVISOR: _l("Supervisor"),
     Role.LEADER: _l("Leader"),
-    Role.ADMIN: _l("Admin"),
+    Role.ADMIN: _l("Administrator"),
 }
 
 STATUS_LABELS = {

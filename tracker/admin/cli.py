@@ -10,6 +10,8 @@ from sqlalchemy import select
 from ..auth.passwords_policy import password_problem
 from ..auth.services import find_user_by_email
 from ..extensions import db
+from ..i18n import local_name
+from ..labels import role_label
 from ..models import City, Department, Role, User
 from ..passwords import hash_password
 from ..validation import Invalid
@@ -43,17 +45,29 @@ def create_command(email, name, role, city_slug, department_slug, locale, passwo
         raise click.ClickException(_("unknown city %(slug)s", slug=repr(city_slug)))
     department = None
     if department_slug:
-        department = db.session.scalar(
-            select(Department).where(Department.slug == department_slug, Department.city == city)
-        )
-        if department is None:
+        found = db.session.scalars(
+            select(Department).where(
+                Department.slug == department_slug, *([Department.city == city] if city else [])
+            )
+        ).all()
+        if len(found) > 1:  # the same slug in several cities
             raise click.ClickException(
                 _(
+                    "Several cities have a department %(department)s: give --city.",
+                    department=repr(department_slug),
+                )
+            )
+        if not found:
+            raise click.ClickException(
+                _("no department %(department)s", department=repr(department_slug))
+                if city is None
+                else _(
                     "no department %(department)s in %(city)s",
                     department=repr(department_slug),
                     city=repr(city_slug),
                 )
             )
+        department = found[0]
     problem = password_problem(password, email)
     if problem:
         raise click.ClickException(_("password: %(problem)s", problem=problem))
@@ -63,12 +77,10 @@ def create_command(email, name, role, city_slug, department_slug, locale, passwo
         )
     except Invalid as invalid:
         db.session.rollback()
-        raise click.ClickException(
-            "; ".join(f"{k}: {v}" for k, v in invalid.errors.items())
-        ) from None
+        raise click.ClickException(" ".join(invalid.errors.values())) from None
     user.password_hash = hash_password(password)
     db.session.commit()
-    click.echo(_("Created %(role)s %(email)s.", role=user.role, email=user.email))
+    click.echo(_("Created %(role)s %(email)s.", role=role_label(user.role), email=user.email))
 
 
 @users_group.command("deactivate")
@@ -89,6 +101,8 @@ def deactivate_command(email) -> None:
 def list_command() -> None:
     """Every account: role, scope, active."""
     for user in db.session.scalars(select(User).order_by(User.role, User.email)):
-        scope = user.city.slug if user.city else "all"
-        state = "" if user.is_active else "  (deactivated)"
-        click.echo(f"{user.role:<10} {user.email:<36} {scope}{state}")
+        scope = local_name(user.city) if user.city else _("every city")
+        if user.department:
+            scope = _("%(name)s (%(place)s)", name=local_name(user.department), place=scope)
+        state = "" if user.is_active else "  " + _("(deactivated)")
+        click.echo(f"{role_label(user.role):<10} {user.email:<36} {scope}{state}")

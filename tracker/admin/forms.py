@@ -13,6 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..inputs import DateField, optional_int
+from ..labels import ROLE_LABELS
 
 
 class UserForm(FlaskForm):
@@ -20,12 +21,7 @@ class UserForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     role = SelectField(
         _l("Role"),
-        choices=[
-            ("staff", _l("Staff")),
-            ("supervisor", _l("Supervisor")),
-            ("leader", _l("Leader")),
-            ("admin", _l("Admin")),
-        ],
+        choices=[(str(role), label) for role, label in ROLE_LABELS.items()],
     )
     city = SelectField(_l("City"), coerce=optional_int, validate_choice=False)
     department = SelectField(_l("Department"), coerce=optional_int, validate_choice=False)

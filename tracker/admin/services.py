@@ -7,14 +7,17 @@ import re
 from dataclasses import fields
 from zoneinfo import available_timezones
 
+from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .. import audit
 from ..auth.sessions import end_all_sessions
 from ..extensions import db
+from ..i18n import local_name
+from ..items.rules import OPEN
 from ..labels import role_label
-from ..models import City, Department, Role, Setting, User
+from ..models import ActionItem, City, Department, Role, Setting, Status, User
 from ..reminders.policy import POLICY_KEY, ReminderPolicy, current_policy
 from ..validation import Invalid
 
@@ -36,18 +39,21 @@ def _check_user(email, name, role, city, department, locale, timezone, existing=
         errors["name"] = _("Give the person's name.")
     if role != Role.ADMIN and city is None:
         errors["city"] = _("Staff, supervisors and leaders belong to a city.")
+    if role == Role.ADMIN and city is not None:
+        errors["city"] = _("Administrators see every city: leave the city empty.")
     if role == Role.STAFF and department is None:
         errors["department"] = _("Staff belong to a department.")
     if role != Role.STAFF and department is not None:  # never dropped without a word
         errors["department"] = _(
-            "Only staff belong to a department: leave it empty for a %(role)s.",
-            role=role_label(role).lower(),
+            "Only staff belong to a department: leave it empty for the role “%(role)s”.",
+            role=role_label(role),
         )
     if department is not None and city is not None and department.city_id != city.id:
         errors["department"] = _(
-            "%(department)s is not a department of %(city)s.",
-            department=department.name,
-            city=city.name,
+            "%(department)s of %(other)s is not a department of %(city)s.",
+            department=local_name(department),
+            other=local_name(department.city),
+            city=local_name(city),
         )
     if locale not in LOCALES:
         errors["locale"] = _("Choose a language.")
@@ -81,6 +87,8 @@ def create_user(
 def update_user(actor, user: User, *, email, name, role, city, department, locale, timezone):
     role = Role(role)
     _check_user(email, name, role, city, department, locale, timezone, existing=user)
+    if user.department is not None and (role != Role.STAFF or department is not user.department):
+        _check_nothing_left(user)
     before = {"role": str(user.role), "city": user.city_id, "department": user.department_id}
     user.email, user.name, user.role = email.strip().lower(), name.strip(), role
     user.city, user.department = city, department
@@ -93,6 +101,34 @@ def update_user(actor, user: User, *, email, name, role, city, department, local
         before=before,
         after={"role": str(role), "city": user.city_id, "department": user.department_id},
     )
+
+
+def _check_nothing_left(user: User) -> None:
+    """A person leaves their department only once its open items they are responsible for
+    have a new owner: moved with them, the items would belong to nobody in the department
+    (and to someone outside its city)."""
+    owned = db.session.scalar(
+        select(func.count())
+        .select_from(ActionItem)
+        .where(
+            ActionItem.responsible_id == user.id,
+            ActionItem.department_id == user.department_id,
+            ActionItem.status.in_([*OPEN, Status.AWAITING_VERIFICATION]),
+        )
+    )
+    if owned:
+        raise Invalid(
+            {
+                "department": _(
+                    "%(name)s is responsible for %(count)d open items of %(department)s: "
+                    "give them to a colleague first (%(page)s), then change the department.",
+                    name=user.name,
+                    count=owned,
+                    department=local_name(user.department),
+                    page=url_for("items.reassign_department", department_id=user.department_id),
+                )
+            }
+        )
 
 
 def set_active(actor, user: User, active: bool) -> None:

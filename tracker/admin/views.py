@@ -21,7 +21,7 @@ from ..channels import services as channel_services
 from ..clock import office_zone
 from ..extensions import db
 from ..i18n import local_name
-from ..inputs import bounded_int
+from ..inputs import bounded_int, refuse_unknown_choices
 from ..mail import deliver
 from ..models import AuditEvent, City, Department, DepartmentRobot, User
 from ..paging import one_page
@@ -61,9 +61,19 @@ def _user_choices(form: UserForm) -> tuple[dict, dict]:
         (c.id, local_name(c)) for c in cities.values()
     ]
     form.department.choices = [(None, _("None"))] + [
-        (d.id, f"{local_name(d)} ({local_name(cities[d.city_id])})") for d in departments.values()
+        (d.id, _("%(name)s (%(place)s)", name=local_name(d), place=local_name(cities[d.city_id])))
+        for d in departments.values()
     ]
     return cities, departments
+
+
+def _valid_user_form(form: UserForm) -> bool:
+    """Submitted and valid, with a city and a department the form offers (an unknown id is
+    an error in words, never dropped)."""
+    valid = form.validate_on_submit()
+    if form.is_submitted():
+        refuse_unknown_choices(form.city, form.department)
+    return valid and not (form.city.errors or form.department.errors)
 
 
 def _user_fields(form: UserForm, cities: dict, departments: dict) -> dict:
@@ -84,7 +94,7 @@ def users():
     form = UserForm()
     cities, departments = _user_choices(form)
     status = 200
-    if form.validate_on_submit():
+    if _valid_user_form(form):
         try:
             user = services.create_user(_actor(), **_user_fields(form, cities, departments))
         except Invalid as invalid:
@@ -145,7 +155,7 @@ def user(user_id: int):
             db.session.rollback()
             flash(" ".join(invalid.errors.values()), "error")
         return redirect(url_for("admin.user", user_id=person.id))
-    if form.validate_on_submit():
+    if _valid_user_form(form):
         try:
             services.update_user(_actor(), person, **_user_fields(form, cities, departments))
         except Invalid as invalid:
@@ -193,7 +203,8 @@ def places():
     department_form.city.choices = [(c.id, local_name(c)) for c in cities.values()]
     departments = {d.id: d for c in cities.values() for d in c.departments}
     robot_form.department.choices = [
-        (d.id, f"{local_name(d)} ({local_name(cities[d.city_id])})") for d in departments.values()
+        (d.id, _("%(name)s (%(place)s)", name=local_name(d), place=local_name(cities[d.city_id])))
+        for d in departments.values()
     ]
     robots = {r.department_id: r for r in db.session.scalars(select(DepartmentRobot))}
     status = 200

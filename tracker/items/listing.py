@@ -24,11 +24,17 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
-from ..access import related_cities, require_supervisor, supervised_cities, supervises
+from ..access import (
+    related_cities,
+    require_supervisor,
+    supervised_cities,
+    supervises,
+    visible_speeches,
+)
 from ..clock import office_today, office_zone
 from ..extensions import db
 from ..i18n import local_name
-from ..inputs import bounded_int
+from ..inputs import bounded_int, refuse_unknown_choices, unknown_choice
 from ..labels import STATUS_LABELS
 from ..models import (
     ActionItem,
@@ -36,6 +42,7 @@ from ..models import (
     Directive,
     ItemSupporter,
     Role,
+    Speech,
     Status,
     StatusUpdate,
     User,
@@ -276,8 +283,9 @@ def _export_rows(*, reports: bool):
     return rows()
 
 
-# The fields the list shows errors for, and the exports refuse: every one but the words.
+# The fields the list shows errors for, and the exports refuse: every one.
 SHOWN_ERRORS = (
+    "q",
     "city",
     "department",
     "responsible",
@@ -291,24 +299,23 @@ SHOWN_ERRORS = (
 )
 
 
-def _refuse_unknown(form: ItemFilterForm) -> None:
-    """A value that is none of a field's choices (a mistyped or outdated link, a city or a
-    person outside my scope) is an error shown beside the filter, not ignored in silence:
-    the list would otherwise look filtered when it is not, or empty for no reason."""
-    for field in (form.city, form.department, form.responsible, form.attention, form.sort):
-        given = field.raw_data[0] if field.raw_data else ""
-        if given and (field.process_errors or field.data not in dict(field.choices)):
-            field.errors = [_unknown(given)]  # in place of "Invalid Choice: could not coerce."
-    for field in (form.status, form.light):
-        known = dict(field.choices)
-        unknown = [value for value in field.data or () if value not in known]
-        if unknown:
-            field.errors = [*field.errors, _unknown(unknown[0])]
-
-
-def _unknown(value: str) -> str:
-    shown = value if len(value) <= 40 else value[:39] + "…"
-    return _("“%(value)s” is not one of the choices.", value=shown)
+def _refuse_unknown(form: ItemFilterForm, user) -> None:
+    """Every filter value the reader gave is one of their choices, once; else an error beside
+    the filter: the list would otherwise look filtered when it is not, or empty for no
+    reason. A directive is a choice when the reader may see its speech."""
+    refuse_unknown_choices(*(form[name] for name in SHOWN_ERRORS))
+    first, last = form.due_from, form.due_to
+    if first.data and last.data and first.data > last.data and not (first.errors or last.errors):
+        last.errors = [_("This date comes before the first one.")]
+    directive = form.directive
+    if directive.data is not None and not directive.errors:
+        seen = db.session.scalar(
+            select(Directive.id)
+            .join(Speech, Directive.speech_id == Speech.id)
+            .where(Directive.id == directive.data, visible_speeches(user))
+        )
+        if seen is None:
+            directive.errors = [unknown_choice(str(directive.data))]
 
 
 def _filter_form(args: MultiDict) -> tuple[ItemFilterForm, ItemFilter]:
@@ -323,7 +330,8 @@ def _filter_form(args: MultiDict) -> tuple[ItemFilterForm, ItemFilter]:
     ).all()
     names = {c.id: local_name(c) for c in cities}
     form.department.choices = [(None, _("All"))] + [
-        (d.id, f"{local_name(d)} ({names[d.city_id]})") for d in departments
+        (d.id, _("%(name)s (%(place)s)", name=local_name(d), place=names[d.city_id]))
+        for d in departments
     ]
     people = db.session.scalars(
         select(User).where(User.role == Role.STAFF, User.city_id.in_(city_ids)).order_by(User.name)
@@ -351,10 +359,10 @@ def _filter_form(args: MultiDict) -> tuple[ItemFilterForm, ItemFilter]:
         ("status", _("Status")),
     ]
     form.validate()
-    _refuse_unknown(form)
+    _refuse_unknown(form, user)
     valid = {name: None if form[name].errors else form[name].data for name in SHOWN_ERRORS}
     wanted = ItemFilter(
-        q=form.q.data or None,
+        q=valid["q"] or None,
         city=valid["city"] or None,
         department=valid["department"],
         responsible=valid["responsible"],

@@ -766,3 +766,15 @@ def test_the_directive_filter_says_what_it_does_in_the_readers_language(client, 
     text = refused.get_data(as_text=True)
     assert refused.status_code == 400 and "筛选条件有误" in text
     assert "Not a valid" not in text and "Number must" not in text
+
+
+def test_the_charts_write_dates_as_the_reader_reads_them(client, login_as):
+    """Chinese axes read 12月7日 and the charts' descriptions 2026年…日, never 12-07 or an ISO
+    date; English reads Dec 7."""
+    login_as("other_supervisor")  # reads Chinese
+    html = client.get("/boards/jiaxing").get_data(as_text=True)
+    assert re.search(r'class="legend">\d{1,2}月\d{1,2}日</text>', html)
+    assert not re.search(r"\d\d-\d\d</text>|\d{4}-\d\d-\d\d:", html)
+    login_as("supervisor")
+    html = client.get("/boards/nanjing").get_data(as_text=True)
+    assert re.search(r'class="legend">[A-Z][a-z]{2} \d{1,2}</text>', html)

@@ -51,6 +51,11 @@ def format_date(day: date | None) -> str:
     return babel_date(day, "medium") if day else ""
 
 
+def format_day(day: date | None) -> str:
+    """A short day on a chart's axis: "12月7日" in Chinese, "Dec 7" in English."""
+    return format_skeleton("MMMd", day, locale=get_locale()) if day else ""
+
+
 def format_month(day: date | None) -> str:
     """ "2026年11月" in Chinese, "November 2026" in English."""
     return format_skeleton("yMMMM", day, locale=get_locale()) if day else ""

@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from unicodedata import east_asian_width
 
+from babel.lists import format_list
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from ..formatting import format_date
+from ..formatting import format_date, format_day
 from ..labels import STATUS_LABELS
 from ..models import Status
 from .figures import BoardRow
@@ -146,9 +148,12 @@ def completion_line(points: list[tuple[date, float]], title: str, chart_id: str)
         if (len(points) - 1 - index) % 2 == 0:  # every other date, today's included: room
             parts.append(
                 f'<text x="{x:.1f}" y="{bottom + 18}" text-anchor="middle" class="legend">'
-                f"{day.strftime('%m-%d')}</text>"
+                f"{format_day(day)}</text>"
             )
-    description = ", ".join(f"{day.isoformat()}: {value:.0f}%" for day, value in points)
+    description = format_list(
+        [_("%(date)s: %(value)d%%", date=format_date(d), value=round(v)) for d, v in points],
+        locale=get_locale() or "en",
+    )
     return _svg(height, title, description, "".join(parts), chart_id)
 
 
@@ -171,7 +176,7 @@ def deadline_timeline(timeline: Timeline, today: date, title: str, chart_id: str
         if offset % 14 == 0:  # a date every other week: room for each
             parts.append(
                 f'<text x="{x:.1f}" y="{axis + 18}" text-anchor="middle" class="legend">'
-                f"{(today + timedelta(days=offset)).strftime('%m-%d')}</text>"
+                f"{format_day(today + timedelta(days=offset))}</text>"
             )
     for day, (items, milestones) in sorted(per_day.items()):
         x = left + (day - today).days * scale - bar / 2

@@ -245,7 +245,15 @@ def test_audit_log_filters(client, login_as):
     everything = client.get("/admin/audit").get_data(as_text=True)
     assert "events" in everything
     logins = client.get("/admin/audit?action=auth.login&actor=admin@example.com").get_data(True)
-    assert "admin@example.com" in logins and "Created from the seed plan" not in logins
+    rows = logins.split("<tbody>")[1]
+    assert "admin@example.com" in rows and "Created from the seed plan" not in rows
+    # The actions and record types are chosen by name; an old code is an error, not "none".
+    assert '<option selected value="auth.login">Sign-in session · Signed in<' in logins
+    seeded = client.get("/admin/audit?target=action_items").get_data(True).split("<tbody>")[1]
+    assert "Created from the seed plan" in seeded
+    unknown = client.get("/admin/audit?action=auth.&target=user").get_data(True)
+    assert "“auth.” is not one of the choices." in unknown
+    assert "“user” is not one of the choices." in unknown
     bad = client.get("/admin/audit?since=yesterday")
     assert bad.status_code == 200 and "Not a valid date value." in bad.get_data(as_text=True)
 

@@ -152,8 +152,8 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    action = StringField(_l("Action"), validators=[Optional(), Length(max=64)])
+    action = SelectField(_l("Action"), validate_choice=False)  # choices: the view's
     actor = StringField(_l("By (email)"), validators=[Optional(), Length(max=254)])
-    target = StringField(_l("Record type"), validators=[Optional(), Length(max=32)])
+    target = SelectField(_l("Record type"), validate_choice=False)
     since = DateField(_l("From"), validators=[Optional()])
     until = DateField(_l("Until"), validators=[Optional()])

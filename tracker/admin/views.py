@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -22,6 +23,7 @@ from ..clock import office_zone
 from ..extensions import db
 from ..i18n import local_name
 from ..inputs import bounded_int, refuse_unknown_choices
+from ..labels import ACTION_LABELS, TARGET_LABELS
 from ..mail import deliver
 from ..models import AuditEvent, City, Department, DepartmentRobot, User
 from ..paging import one_page
@@ -295,19 +297,48 @@ def policy():
     return render_template("admin/policy.html", form=form), status
 
 
+# The audit log's actions in groups, by what they act on.
+ACTION_GROUPS = {
+    "item": TARGET_LABELS["action_items"],
+    "directive": TARGET_LABELS["directives"],
+    "speech": TARGET_LABELS["speeches"],
+    "user": TARGET_LABELS["users"],
+    "auth": TARGET_LABELS["user_sessions"],
+    "admin": _l("Administration"),
+    "department": TARGET_LABELS["departments"],
+    "reminder": TARGET_LABELS["reminders"],
+    "api_token": TARGET_LABELS["api_tokens"],
+}
+
+
+def _action_choices() -> list[tuple[str, str]]:
+    """Every recorded action by its name in the reader's language, after what it acts on
+    ("Item · Reported progress"), after a choice of all of them."""
+    choices = []
+    for action, label in ACTION_LABELS.items():
+        group = ACTION_GROUPS.get(action.split(".")[0])
+        choices.append((action, f"{group} · {label}" if group else str(label)))
+    return [("", _("All"))] + sorted(choices, key=lambda choice: choice[1])
+
+
 @bp.get("/audit")
 def audit_log():
     """Every recorded action, newest first, filtered by action, person, record type, dates."""
     form = AuditFilterForm(request.args)
     form.since.label.text = _("From date")  # "From" is the source column (来源)
+    form.action.choices = _action_choices()
+    form.target.choices = [("", _("All"))] + sorted(
+        ((key, str(label)) for key, label in TARGET_LABELS.items()), key=lambda c: c[1]
+    )
     form.validate()
+    refuse_unknown_choices(form.action, form.target)
     query = select(AuditEvent).options(joinedload(AuditEvent.actor))
-    if form.action.data:
-        query = query.where(AuditEvent.action.startswith(form.action.data.strip()))
+    if form.action.data and not form.action.errors:
+        query = query.where(AuditEvent.action == form.action.data)
     if form.actor.data:
         query = query.where(AuditEvent.actor.has(User.email == form.actor.data.strip().lower()))
-    if form.target.data:
-        query = query.where(AuditEvent.target_type == form.target.data.strip())
+    if form.target.data and not form.target.errors:
+        query = query.where(AuditEvent.target_type == form.target.data)
     zone = office_zone()
     if form.since.data and not form.since.errors:
         query = query.where(AuditEvent.at >= datetime.combine(form.since.data, time(0), zone))

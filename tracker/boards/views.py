@@ -144,7 +144,7 @@ def city_ranking(slug: str):
     today = office_today()
     month = ranking.month_of(request.args.get("period"), today)
     if month is None:
-        abort(400, _("Give the month as YYYY-MM, not after this one."))
+        abort(400, _("Give the month as YYYY-MM, from 2000-01 to this one."))
     first, _last = month
     policy = current_policy()
     standings = ranking.ranking([city, *city.sub_units], first, today, policy)

@@ -54,7 +54,7 @@ def bulletin(slug: str):
     today = office_today()
     month = ranking.month_of(request.args.get("period"), today)
     if month is None:
-        abort(400, _("Give the month as YYYY-MM, not after this one."))
+        abort(400, _("Give the month as YYYY-MM, from 2000-01 to this one."))
     document = bulletins.bulletin_pdf(city, month[0], today, current_policy())
     name = _("bulletin")
     return _pdf(document, f"{name}-{city.slug}-{month[0]:%Y-%m}.pdf")

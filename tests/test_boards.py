@@ -327,8 +327,13 @@ def test_csv_export_opens_in_excel_with_chinese_text(client, login_as):
     login_as("other_supervisor")
     response = client.get("/items.csv?city=jiaxing&sort=title")
     assert response.status_code == 200
-    assert response.headers["Content-Disposition"].startswith("attachment; filename=")
-    assert response.data.startswith("\ufeff".encode())
+    # Named in his language (filename*), with an ASCII name for clients that do not read it.
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="items-20')
+    assert "filename*=UTF-8''%E7%9D%A3%E5%8A%9E%E4%BA%8B%E9%A1%B9-20" in disposition  # 督办事项
+    assert response.data.startswith("\ufeff".encode())  # read: the stream ends before the next
+    ledger = client.get("/items.xlsx?city=jiaxing").headers["Content-Disposition"]
+    assert ledger.startswith('attachment; filename="ledger-20') and "filename*=UTF-8''%E7" in ledger
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert len(rows) == 19  # Jiaxing's 13 items and Haining's 6
     chinese = next(r for r in rows if r["标题"] == "区块链基础研究资助")

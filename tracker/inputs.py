@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date
+from urllib.parse import quote
 
 import wtforms
 from flask import Flask, abort, request
@@ -163,6 +164,12 @@ class JSONProvider(DefaultJSONProvider):
             return super().loads(s, **kwargs)
         except RecursionError:
             raise ValueError("JSON nested too deeply") from None
+
+
+def content_disposition(kind: str, name: str, fallback: str) -> str:
+    """A download's `Content-Disposition`: its name in the reader's language (RFC 6266's
+    filename*, which browsers read) and an ASCII name for the clients that do not."""
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
 
 
 def clean_filename(raw: str | None, fallback: str = "file") -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from flask import Blueprint, Response, abort, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -13,6 +11,7 @@ from ..boards import ranking
 from ..clock import office_today
 from ..extensions import db
 from ..i18n import local_name
+from ..inputs import content_disposition
 from ..items.rules import OPEN
 from ..reminders.policy import current_policy
 from . import bulletins, notices
@@ -44,7 +43,7 @@ def notice(item_id: int):
     document = notices.notice_pdf(notice, local_name(item.city))
     db.session.commit()
     name = str(notice.level.title)
-    return _pdf(document, f"{name}-{notice.number}.pdf")
+    return _pdf(document, f"{name}-{notice.number}.pdf", f"notice-{notice.number}.pdf")
 
 
 @bp.get("/boards/<slug>/bulletin.pdf")
@@ -57,12 +56,13 @@ def bulletin(slug: str):
         abort(400, _("Give the month as YYYY-MM, from 2000-01 to this one."))
     document = bulletins.bulletin_pdf(city, month[0], today, current_policy())
     name = _("bulletin")
-    return _pdf(document, f"{name}-{city.slug}-{month[0]:%Y-%m}.pdf")
+    period = f"{city.slug}-{month[0]:%Y-%m}"
+    return _pdf(document, f"{name}-{period}.pdf", f"bulletin-{period}.pdf")
 
 
-def _pdf(document: bytes, filename: str) -> Response:
+def _pdf(document: bytes, filename: str, fallback: str) -> Response:
     return Response(
         document,
         mimetype="application/pdf",
-        headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(filename)}"},
+        headers={"Content-Disposition": content_disposition("inline", filename, fallback)},
     )

@@ -34,7 +34,7 @@ from ..access import (
 from ..clock import office_today, office_zone
 from ..extensions import db
 from ..i18n import local_name
-from ..inputs import bounded_int, refuse_unknown_choices, unknown_choice
+from ..inputs import bounded_int, content_disposition, refuse_unknown_choices, unknown_choice
 from ..labels import STATUS_LABELS
 from ..models import (
     ActionItem,
@@ -202,11 +202,13 @@ def export_csv():
     """The filtered list as CSV (UTF-8 with BOM, so Excel shows Chinese correctly), every
     matching item, streamed."""
     rows = ((item, light) for item, light, _report in _export_rows(reports=False))
-    filename = f"items-{office_today().isoformat()}.csv"
+    day = office_today().isoformat()
+    name = _("items")
+    filename = content_disposition("attachment", f"{name}-{day}.csv", f"items-{day}.csv")
     return Response(
         stream_with_context(items_csv(rows)),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": filename},
     )
 
 
@@ -217,13 +219,18 @@ def export_xlsx():
     out = tempfile.SpooledTemporaryFile(max_size=XLSX_IN_MEMORY)  # noqa: SIM115 - send_file closes it
     write_ledger(_export_rows(reports=True), out)
     out.seek(0)
-    name = _("ledger")
-    return send_file(
+    day = office_today().isoformat()
+    response = send_file(
         out,
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         as_attachment=True,
-        download_name=f"{name}-{office_today().isoformat()}.xlsx",
+        download_name=f"ledger-{day}.xlsx",
     )
+    name = _("ledger")
+    response.headers["Content-Disposition"] = content_disposition(
+        "attachment", f"{name}-{day}.xlsx", f"ledger-{day}.xlsx"
+    )
+    return response
 
 
 def _export_rows(*, reports: bool):

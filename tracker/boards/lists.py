@@ -4,9 +4,9 @@ updates; each list its first LIST_LENGTH entries with how many there are in all.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import joinedload
 
 from ..database import unindexed
@@ -14,6 +14,8 @@ from ..extensions import db
 from ..items.rules import ATTENTION, OPEN, attention_sql
 from ..models import ActionItem, Milestone, StatusUpdate
 from .figures import LIST_LENGTH, BoardRow, Frame
+
+LONG_AGO = datetime(1900, 1, 1, tzinfo=UTC)  # before any update
 
 
 @dataclass
@@ -140,9 +142,10 @@ def recent_updates(frame: Frame, limit: int = 10) -> list[StatusUpdate]:
         .limit(1)
         .scalar_subquery()
     )
-    latest = select(ActionItem.id).where(
-        updated, or_(threshold.is_(None), ActionItem.last_update_at >= threshold)
-    )
+    # One comparison (not "no threshold, or at least it"), so that the city's index on its
+    # last updates reads only the latest items: the OR made PostgreSQL filter every item.
+    since = func.coalesce(threshold, literal(LONG_AGO, ActionItem.last_update_at.type))
+    latest = select(ActionItem.id).where(updated, ActionItem.last_update_at >= since)
     return db.session.scalars(
         select(StatusUpdate)
         .options(joinedload(StatusUpdate.author), joinedload(StatusUpdate.item))

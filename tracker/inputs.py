@@ -71,7 +71,8 @@ def refuse_unknown_choices(*fields) -> None:
         if isinstance(field, wtforms.SelectMultipleField):
             known = {str(value) for value, _label in field.choices}
             unknown = [v for v in field.raw_data or () if v != "" and v not in known]
-            field.errors = [unknown_choice(unknown[0])] if unknown else []
+            if unknown:
+                field.errors = [unknown_choice(unknown[0])]
             continue
         if len(field.raw_data or ()) > 1:
             field.errors = [_("Give one value here, not %(count)d.", count=len(field.raw_data))]

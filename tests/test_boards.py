@@ -783,3 +783,10 @@ def test_the_charts_write_dates_as_the_reader_reads_them(client, login_as):
     login_as("supervisor")
     html = client.get("/boards/nanjing").get_data(as_text=True)
     assert re.search(r'class="legend">[A-Z][a-z]{2} \d{1,2}</text>', html)
+
+
+def test_an_unknown_board_order_is_said_not_ignored(client, login_as):
+    login_as("admin")
+    html = client.get("/boards?sort=bogus").get_data(as_text=True)
+    assert "“bogus” is not one of the choices." in html
+    assert "not one of the choices" not in client.get("/boards?sort=overdue").get_data(True)

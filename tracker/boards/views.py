@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from ..access import city_or_404, require_watcher, supervised_cities, within
 from ..clock import office_today
 from ..extensions import db
+from ..inputs import unknown_choice
 from ..models import ActionItem, Directive
 from ..reminders.policy import current_policy
 from . import charts, figures, lists, ranking
@@ -54,8 +55,8 @@ def index():
     """Every city in scope side by side: status, completion, what is late and stale."""
     cities = supervised_cities(current_user)
     seen = frame_for(current_user, [c.id for c in cities])
-    sort = request.args.get("sort", "name")
-    sort = sort if sort in SORTS else "name"
+    given = request.args.get("sort", "name")
+    sort = given if given in SORTS else "name"  # an unknown one is said beside the sorter
     # One aggregate for the cities and the directives they share.
     fine = figures.board(seen, ActionItem.city_id, ActionItem.directive_id)
     rows = _sorted(figures.city_rows(seen, cities, figures.by(fine, 0)), sort)
@@ -66,6 +67,7 @@ def index():
         rows=rows,
         total=total,
         sort=sort,
+        sort_error=unknown_choice(given) if given != sort else None,
         chart=charts.status_bars(rows, _("Items by status per city"), "cities"),
         trend=charts.completion_line(
             figures.completion_history(seen, total), _("Average completion per week"), "trend"

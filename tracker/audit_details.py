@@ -121,8 +121,8 @@ class _Names:
             if key == "supporters":
                 for side in value if isinstance(value, _Change) else [value]:
                     for department, person in _pairs(side):
-                        wanted["department"].add(department)
-                        wanted["user"].add(person)
+                        wanted["department"].update(_flat(department))
+                        wanted["user"].update(_flat(person))
             elif key in PEOPLE:
                 wanted["user"].update(_flat(value))
             elif key in ("department", "city"):
@@ -156,6 +156,8 @@ class _Names:
         return self._one(key, value)
 
     def _one(self, key: str, value) -> str:
+        if not isinstance(value, int | str):  # recorded otherwise by an older version
+            return _code(value)
         if key in PEOPLE:
             user = self.users.get(value)
             return user.name if user else _("person #%(id)s", id=value)
@@ -205,7 +207,7 @@ def _flat(value) -> Iterator:
     if isinstance(value, list | tuple):
         for one in value:
             yield from _flat(one)
-    elif value is not None:
+    elif isinstance(value, int | str):
         yield value
 
 

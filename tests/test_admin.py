@@ -126,6 +126,8 @@ def test_a_person_leaves_a_department_only_once_their_open_items_have_a_new_owne
     from tracker.admin.services import create_user
 
     drc, stb = wang.department, _nanjing("stb")
+    same = client.post(f"/admin/users/{wang.id}", data=_user_form(wang, locale="zh_Hans"))
+    assert same.status_code == 302  # staying in the department: nothing to hand over
     li = create_user(
         None, email="li.na@x.cn", name="Li Na", role="staff", city=wang.city, department=drc
     )

@@ -137,9 +137,13 @@ def test_a_person_leaves_a_department_only_once_their_open_items_have_a_new_owne
         html = refused.get_data(as_text=True)
         assert refused.status_code == 400
         assert "Wang Lei is responsible for" in html and "open items of Development and" in html
-        assert f"/departments/{drc.id}/reassign" in html
+        assert f'<a href="/departments/{drc.id}/reassign">' in html
     db.session.expire_all()
     assert (wang.department, wang.role) == (drc, Role.STAFF)
+    to_himself = client.post(
+        f"/departments/{drc.id}/reassign", data={"old": wang.id, "new": wang.id}
+    )
+    assert to_himself.status_code == 400 and "Choose someone else" in to_himself.get_data(True)
     moved = client.post(f"/departments/{drc.id}/reassign", data={"old": wang.id, "new": li.id})
     assert moved.status_code == 302, re.findall(r"errors[^<]*<[^<]*<", moved.get_data(True))
     saved = client.post(f"/admin/users/{wang.id}", data=_user_form(wang, department=stb.id))

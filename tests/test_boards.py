@@ -276,6 +276,8 @@ def test_a_value_no_choice_has_is_an_error_not_ignored(client, login_as, query, 
         ("due_from=9999-12-31", "Give a date from January 1, 1900 to December 31, 2199."),
         ("due_from=2027-01-01&due_to=2026-01-01", "This date comes before the first one."),
         ("q=" + "x" * 201, "Field cannot be longer than 200 characters."),
+        ("directive=abc", "Directive: “abc” is not one of the choices."),
+        ("directive=0", "Directive: “0” is not one of the choices."),
     ],
 )
 def test_a_filter_that_cannot_be_meant_as_given_says_why(client, login_as, query, message):
@@ -283,8 +285,9 @@ def test_a_filter_that_cannot_be_meant_as_given_says_why(client, login_as, query
     wrong order, words too long: a message beside the filter and a 400 from the exports."""
     login_as("admin")
     html = client.get(f"/items?{query}").get_data(as_text=True)
-    assert message in html
+    assert message in html and "Number must be" not in html
     assert "38 items" in html or "due_from=2027" in query  # the rest of the filter applies
+    assert "Download the ledger" not in html  # no link to an export that would refuse it
     assert client.get(f"/items.csv?{query}").status_code == 400
 
 

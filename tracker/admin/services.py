@@ -9,6 +9,7 @@ from zoneinfo import available_timezones
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from .. import audit
@@ -24,6 +25,7 @@ from ..validation import Invalid
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 LOCALES = ("en", "zh_Hans")
+HAND_OVER = "hand_over"  # in an Invalid: the page where a person's open items change hands
 
 
 def _check_user(email, name, role, city, department, locale, timezone, existing=None) -> None:
@@ -119,14 +121,16 @@ def _check_nothing_left(user: User) -> None:
     if owned:
         raise Invalid(
             {
-                "department": _(
-                    "%(name)s is responsible for %(count)d open items of %(department)s: "
-                    "give them to a colleague first (%(page)s), then change the department.",
+                "department": ngettext(
+                    "%(name)s is responsible for %(num)d open item of %(department)s: give it "
+                    "to a colleague first, then change the department.",
+                    "%(name)s is responsible for %(num)d open items of %(department)s: give "
+                    "them to a colleague first, then change the department.",
+                    owned,
                     name=user.name,
-                    count=owned,
                     department=local_name(user.department),
-                    page=url_for("items.reassign_department", department_id=user.department_id),
-                )
+                ),
+                HAND_OVER: url_for("items.reassign_department", department_id=user.department_id),
             }
         )
 

@@ -157,11 +157,13 @@ def user(user_id: int):
             db.session.rollback()
             flash(" ".join(invalid.errors.values()), "error")
         return redirect(url_for("admin.user", user_id=person.id))
+    hand_over = None
     if _valid_user_form(form):
         try:
             services.update_user(_actor(), person, **_user_fields(form, cities, departments))
         except Invalid as invalid:
             db.session.rollback()
+            hand_over = invalid.errors.pop(services.HAND_OVER, None)
             _apply_errors(form, invalid)
             status = 400
         else:
@@ -170,7 +172,7 @@ def user(user_id: int):
             return redirect(url_for("admin.user", user_id=person.id))
     elif form.is_submitted():
         status = 400
-    return render_template("admin/user.html", form=form, person=person), status
+    return render_template("admin/user.html", form=form, person=person, hand_over=hand_over), status
 
 
 def _send_reset(user: User, *, new_account: bool = False) -> None:

@@ -239,15 +239,14 @@ def _export_rows(*, reports: bool):
     in batches, each batch in its own short session, so memory stays the same whatever the
     number of rows."""
     form, wanted = _filter_form(request.args)
-    # What the list page shows beside the filter, an export refuses (ids out of range are
-    # ignored by both, as ids that match nothing).
+    # What the list page shows beside the filter, an export refuses.
     refused = {name: form.errors[name] for name in SHOWN_ERRORS if name in form.errors}
     if refused:
         problems = _("; ").join(
             _("%(field)s: %(errors)s", field=form[name].label.text, errors=" ".join(errors))
             for name, errors in refused.items()
         )
-        abort(400, _("The filter is not valid (%(problems)s).", problems=problems))
+        abort(400, _("The filter is not valid: %(problems)s", problems=problems))
     today, amber = office_today(), amber_days()
     query = filtered_items(signed_in_user(), wanted, today, amber)
     ids = db.session.scalars(query.with_only_columns(ActionItem.id)).all()
@@ -315,7 +314,9 @@ def _refuse_unknown(form: ItemFilterForm, user) -> None:
     if first.data and last.data and first.data > last.data and not (first.errors or last.errors):
         last.errors = [_("This date comes before the first one.")]
     directive = form.directive
-    if directive.data is not None and not directive.errors:
+    if directive.errors and len(directive.raw_data) == 1:  # not a number, or out of range
+        directive.errors = [unknown_choice(directive.raw_data[0])]
+    elif directive.data is not None:
         seen = db.session.scalar(
             select(Directive.id)
             .join(Speech, Directive.speech_id == Speech.id)

@@ -326,6 +326,8 @@ def reassign_department(department: Department, actor: User, old: User, new: Use
     """Move every open item of `department` from `old` to `new`; returns how many."""
     if new.department_id != department.id or not new.is_active:
         raise Invalid({"new": _("The new person must be active staff of this department.")})
+    if new.id == old.id:
+        raise Invalid({"new": _("Choose someone else: the items are theirs already.")})
     items = db.session.scalars(
         select(ActionItem).where(
             ActionItem.department_id == department.id,

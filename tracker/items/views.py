@@ -15,6 +15,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -276,7 +277,7 @@ def reassign_department(department_id: int):
             status = 400
         else:
             db.session.commit()
-            flash(_("%(count)d open items moved.", count=moved), "info")
+            flash(ngettext("%(num)d open item moved.", "%(num)d open items moved.", moved), "info")
             return redirect(url_for("items.mine"))
     elif form.is_submitted():
         status = 400

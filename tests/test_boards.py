@@ -110,7 +110,7 @@ def test_city_board_per_department_matches_and_includes_sub_units(client, login_
         assert {k: cells[str(department_id)][k] for k in wanted} == wanted
     wanted = _expected(items)
     assert {k: cells["total"][k] for k in wanted} == wanted
-    assert 'Haining Municipal People&#39;s Government</a> <span class="muted">(Haining)' in html
+    assert 'Haining Municipal People&#39;s Government</a><span class="muted"> (Haining)' in html
     assert '<svg class="chart"' in html and '<title id="timeline-title">' in html
 
 
@@ -129,8 +129,8 @@ def test_a_city_has_one_light_and_one_set_of_figures_on_both_boards_and_in_the_a
     on_board = _metrics(board)["total"]
     assert on_index == on_board
     assert on_index["total"] == str(len(_city_and_sub_units("jiaxing")))
-    assert 'Jiaxing</a> <span class="muted">(incl. Haining)</span>' in index
-    assert "Jiaxing</th>" not in board and 'Jiaxing <span class="muted">(incl. Haining)' in board
+    assert 'Jiaxing</a><span class="muted"> (incl. Haining)</span>' in index
+    assert "Jiaxing</th>" not in board and 'Jiaxing<span class="muted"> (incl. Haining)' in board
     assert "Includes Haining." in board
 
     _token, secret = issue(shen, "test")
@@ -728,7 +728,7 @@ def test_a_provincial_speech_in_every_city_keeps_boards_and_the_speech_bounded(c
         assert {k: cells[city.slug][k] for k in wanted} == wanted, city.slug
     assert client.get("/boards/directives/999999").status_code == 404
     # The least complete city named on /boards is the lowest row of the directive's page.
-    row = re.search(rf'directives/{chosen.id}">.*?</a> <span class="muted">\((.*?)\)', shared)
+    row = re.search(rf'directives/{chosen.id}">.*?</a><span class="muted"> \((.*?)\)', shared)
     lowest = min((float(c["completion"].rstrip("%")), slug) for slug, c in cells.items())
     named = db.session.scalar(select(City).where(City.slug == lowest[1])).name
     assert row.group(1) == f"40 cities; least complete: {named}, {lowest[0]:.0f}%"

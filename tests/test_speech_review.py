@@ -497,7 +497,7 @@ def test_the_assign_page_names_departments_in_the_readers_language(client, login
     assert "Development and Reform Commission" not in html
     owner = _staff_of("jiaxing")
     responsible = dict((int(v), label) for v, label, _s in _options(html, "responsible"))
-    assert responsible[owner.id] == f"{owner.name} ({owner.department.name_zh})"
+    assert responsible[owner.id] == f"{owner.name}（{owner.department.name_zh}）"
 
 
 # 2. An assigned directive shows who has it; the same directive to the same department twice

@@ -8,7 +8,10 @@ from babel.dates import format_skeleton
 from flask_babel import format_date as babel_date
 from flask_babel import format_datetime as babel_datetime
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_eval_context
+from markupsafe import Markup, escape
 
 from .channels.explain import explain
 from .channels.robots import masked
@@ -66,7 +69,21 @@ def format_datetime(moment: datetime | None) -> str:
     return babel_datetime(moment, "medium") if moment else ""
 
 
+def aside(text: str | None) -> str:
+    """A note after a name, in the reader's brackets: " (note)" in English, "（note）" in
+    Chinese, which has no space before its full-width brackets."""
+    return _(" (%(note)s)", note=text) if text else ""
+
+
+@pass_eval_context
+def _aside(context, text):
+    if context.autoescape:  # escaped once, whether the note came escaped (Markup) or not
+        return Markup(_(" (%(note)s)", note=escape(text))) if text else ""
+    return aside(text)
+
+
 FILTERS = {
+    "aside": _aside,
     "format_date": format_date,
     "format_month": format_month,
     "format_datetime": format_datetime,

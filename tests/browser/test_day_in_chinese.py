@@ -71,7 +71,7 @@ def test_a_day_of_the_supervision_office_in_chinese(live_server, browser, smtp_s
     for n in (3, 4):
         directives.nth(n).check()
     supervisor.get_by_label("部门", exact=True).select_option(label="科学技术局")
-    supervisor.get_by_label("责任人", exact=True).select_option(label="Zhu Qiang (科学技术局)")
+    supervisor.get_by_label("责任人", exact=True).select_option(label="Zhu Qiang（科学技术局）")
     supervisor.get_by_role("button", name="创建任务").click()
     expect(supervisor.get_by_text("已创建2项任务。")).to_be_visible()
     supervisor.get_by_role("button", name="发布").click()

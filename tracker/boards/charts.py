@@ -92,7 +92,7 @@ def status_bars(rows: list[BoardRow], title: str, chart_id: str) -> Markup:
             if not count:
                 continue
             width = count * scale
-            label = f"{STATUS_LABELS[status]}: {count}"
+            label = _("%(label)s: %(count)d", label=STATUS_LABELS[status], count=count)
             parts.append(
                 f'<rect x="{x:.1f}" y="{bar_y}" width="{width:.1f}" height="{BAR}" '
                 f'fill="{STATUS_COLOURS[status]}" stroke="#fff">'
@@ -110,8 +110,12 @@ def status_bars(rows: list[BoardRow], title: str, chart_id: str) -> Markup:
         len(rows) * ROW + 4, [(STATUS_COLOURS[s], str(STATUS_LABELS[s])) for s in Status]
     )
     parts.append(legend)
-    description = "; ".join(
-        f"{row.label}: " + ", ".join(f"{STATUS_LABELS[s]} {row.counts.get(s, 0)}" for s in Status)
+    description = _("; ").join(
+        _(
+            "%(label)s: %(counts)s",
+            label=row.label,
+            counts=_(", ").join(f"{STATUS_LABELS[s]} {row.counts.get(s, 0)}" for s in Status),
+        )
         for row in rows
     )
     return _svg(round(bottom), title, description, "".join(parts), chart_id)

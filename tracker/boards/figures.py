@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 from ..access import visible_items
 from ..clock import office_today
 from ..extensions import db
+from ..formatting import aside
 from ..i18n import local_name
 from ..items.rules import OPEN, Light, area_light, due_soon_sql, light_sql, stale_sql
 from ..models import ActionItem, BoardSnapshot, City, Department, Directive, Status, User
@@ -103,7 +104,7 @@ class BoardRow:
     @property
     def label(self) -> str:
         """The name with its note, where there is no room to set the note apart."""
-        return f"{self.name} ({self.note})" if self.note else self.name
+        return self.name + aside(self.note)
 
     @property
     def updated_share(self) -> float:

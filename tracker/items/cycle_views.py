@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ..access import city_scope_ids, instructs, item_or_404, require_supervisor, supports
 from ..clock import office_today
 from ..extensions import db
+from ..formatting import aside
 from ..i18n import local_name
 from ..models import City, Department, ExtensionRequest, Role, User
 from ..validation import Invalid
@@ -244,7 +245,7 @@ def add_child(item_id: int):
     }
     form.department.choices = [(d.id, local_name(d)) for d in departments.values()]
     form.responsible.choices = [
-        (u.id, f"{u.name} ({local_name(departments[u.department_id])})") for u in staff.values()
+        (u.id, u.name + aside(local_name(departments[u.department_id]))) for u in staff.values()
     ]
     if not form.is_submitted():
         form.version.data = item.version

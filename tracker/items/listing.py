@@ -33,6 +33,7 @@ from ..access import (
 )
 from ..clock import office_today, office_zone
 from ..extensions import db
+from ..formatting import aside
 from ..i18n import local_name
 from ..inputs import bounded_int, content_disposition, refuse_unknown_choices, unknown_choice
 from ..labels import STATUS_LABELS
@@ -110,11 +111,7 @@ def _bulk_choices(form: BulkForm, user: User) -> None:
         .order_by(User.name)
     ).all()
     form.responsible.choices = [(None, "—")] + [
-        (
-            u.id,
-            f"{u.name} ({local_name(u.department) if u.department else ''}, {cities[u.city_id]})",
-        )
-        for u in people
+        (u.id, u.name + aside(_place(u, cities[u.city_id]))) for u in people
     ]
 
 
@@ -231,6 +228,12 @@ def export_xlsx():
         "attachment", f"{name}-{day}.xlsx", f"ledger-{day}.xlsx"
     )
     return response
+
+
+def _place(person: User, city: str) -> str:
+    if person.department is None:
+        return city
+    return _("%(department)s, %(city)s", department=local_name(person.department), city=city)
 
 
 def _export_rows(*, reports: bool):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..access import visible_items
 from ..extensions import db
+from ..formatting import aside
 from ..i18n import local_name
 from ..models import (
     ActionItem,
@@ -276,7 +277,7 @@ def assignable(city_ids: list[int], form) -> tuple[dict[int, Department], dict[i
     }
     form.department.choices = [(d.id, local_name(d)) for d in departments.values()]
     form.responsible.choices = [
-        (u.id, f"{u.name} ({local_name(departments[u.department_id])})") for u in staff.values()
+        (u.id, u.name + aside(local_name(departments[u.department_id]))) for u in staff.values()
     ]
     form.co_owners.choices = form.responsible.choices
     return departments, staff

@@ -793,3 +793,23 @@ def test_an_unknown_board_order_is_said_not_ignored(client, login_as):
     html = client.get("/boards?sort=bogus").get_data(as_text=True)
     assert "“bogus” is not one of the choices." in html
     assert "not one of the choices" not in client.get("/boards?sort=overdue").get_data(True)
+
+
+def test_chart_dates_stay_whole_and_apart(client, login_as):
+    """Each date under a chart's axis lies inside the chart and clear of the next one, in
+    Chinese too (wider than 12-07): none is cut at an edge or runs into its neighbour."""
+    from tracker.boards.charts import SMALL_SIZE, WIDTH, _text_width
+
+    login_as("other_supervisor")
+    html = client.get("/boards/jiaxing").get_data(as_text=True)
+    for svg in re.findall(r"<svg.*?</svg>", html, re.S):
+        by_row: dict = {}
+        for x, y, text in re.findall(
+            r'<text x="([\d.]+)" y="([\d.]+)" class="legend">(\d+月\d+日)<', svg
+        ):
+            by_row.setdefault(y, []).append((float(x), _text_width(text, SMALL_SIZE)))
+        for marks in by_row.values():
+            marks.sort()
+            assert all(0 <= x and x + w <= WIDTH for x, w in marks)
+            assert all(a + w + 6 <= b for (a, w), (b, _w) in zip(marks, marks[1:]))
+    assert "12月" in html or "月" in html

@@ -34,6 +34,20 @@ ROW = 46  # a row's name on one line, its bar below
 LABEL_SIZE, SMALL_SIZE = 13, 12  # the font sizes of .label and of .count / .legend
 
 
+def _axis_labels(marks: list[tuple[float, str]], y: float, *, from_the_right: bool) -> list:
+    """Dates under an axis, each whole inside the chart and none over another: going from
+    one end, a date that would touch the one before it is left out."""
+    parts, edge = [], None
+    for x, text in reversed(marks) if from_the_right else marks:
+        width = _text_width(text, SMALL_SIZE)
+        start = min(max(x - width / 2, 0), WIDTH - width)
+        if edge is not None and (start + width > edge - 6 if from_the_right else start < edge + 6):
+            continue
+        parts.append(f'<text x="{start:.1f}" y="{y}" class="legend">{escape(text)}</text>')
+        edge = start if from_the_right else start + width
+    return parts
+
+
 def _text_width(text: str, size: float) -> float:
     """Roughly how wide `text` is drawn at `size`: Chinese characters are square, others
     about 0.6 em (on the generous side)."""
@@ -143,17 +157,15 @@ def completion_line(points: list[tuple[date, float]], title: str, chart_id: str)
         + " ".join(f"{x:.1f},{py:.1f}" for x, py in coords)
         + '"/>'
     )
-    for index, ((x, py), (day, value)) in enumerate(zip(coords, points, strict=True)):
+    for (x, py), (_day, value) in zip(coords, points, strict=True):
         parts.append(
             f'<circle cx="{x:.1f}" cy="{py:.1f}" r="4" fill="#0969da"/>'
             f'<text x="{x:.1f}" y="{py - 8:.1f}" text-anchor="middle" class="legend">'
             f"{value:.0f}%</text>"
         )
-        if (len(points) - 1 - index) % 2 == 0:  # every other date, today's included: room
-            parts.append(
-                f'<text x="{x:.1f}" y="{bottom + 18}" text-anchor="middle" class="legend">'
-                f"{format_day(day)}</text>"
-            )
+
+    marks = [(x, format_day(day)) for (x, _y), (day, _v) in zip(coords, points, strict=True)]
+    parts += _axis_labels(marks, bottom + 18, from_the_right=True)  # today's always shown
     description = format_list(
         [_("%(date)s: %(value)d%%", date=format_date(d), value=round(v)) for d, v in points],
         locale=get_locale() or "en",
@@ -177,11 +189,9 @@ def deadline_timeline(timeline: Timeline, today: date, title: str, chart_id: str
         parts.append(
             f'<line x1="{x:.1f}" y1="{axis}" x2="{x:.1f}" y2="{axis + 4}" stroke="#57606a"/>'
         )
-        if offset % 14 == 0:  # a date every other week: room for each
-            parts.append(
-                f'<text x="{x:.1f}" y="{axis + 18}" text-anchor="middle" class="legend">'
-                f"{format_day(today + timedelta(days=offset))}</text>"
-            )
+
+    weeks = [(left + o * scale, format_day(today + timedelta(days=o))) for o in range(0, days, 7)]
+    parts += _axis_labels(weeks, axis + 18, from_the_right=False)  # today's always shown
     for day, (items, milestones) in sorted(per_day.items()):
         x = left + (day - today).days * scale - bar / 2
         label = escape(

@@ -59,6 +59,9 @@ KEY_LABELS = {
     "delegate": _l("Delegate"),
     "sms": _l("SMS"),
     "bulk": _l("Changed in bulk"),
+    "items_count": _l("Number of items"),
+    "directives_count": _l("Number of directives"),
+    "milestones_count": _l("Number of milestones"),
 }
 
 # What a bare before/after is a value of, by action.
@@ -67,6 +70,8 @@ SUBJECTS = {
     "item.supporters_set": "supporters",
     "speech.city_changed": "city",
 }
+HIDDEN = {"before", "after", "version"}  # a change is shown as one; versions are internal
+COUNTED = {"items", "directives", "milestones"}  # a number of them, or the list of them
 PEOPLE = {"responsible", "delegate", "co_owners"}
 DATES = {"start_on", "due_on", "on", "paused_until"}
 RECORDS = {"parent", "child", "request", "instruction", "new", "merged", "speech", "directive"}
@@ -105,8 +110,10 @@ def _fields(action: str, details: dict) -> Iterator[tuple[str, object]]:
     elif "before" in details or "after" in details:
         yield SUBJECTS.get(action, "after"), _Change((before, after))
     for key, value in details.items():
-        if key in ("before", "after"):
+        if key in HIDDEN:
             continue
+        if key in COUNTED and isinstance(value, int) and not isinstance(value, bool):
+            key = f"{key}_count"
         if isinstance(value, list) and len(value) == 2 and key in {"status", "progress", *DATES}:
             value = _Change(value)
         yield key, value

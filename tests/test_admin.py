@@ -54,6 +54,9 @@ def test_creating_a_user_refuses_a_taken_email_and_a_foreign_department(
     assert person.password_hash is None and person.department.slug == "drc"
     (mail,) = smtp_sink.messages
     assert mail["Subject"] == "Choose your Policy Tracker password"
+    assert mail["Date"] and mail["From"].addresses[0].display_name == "Policy Tracker"
+    html = mail.get_body(("html",)).get_content()
+    assert '<a href="http' in html and "/login</a>" in html  # the sign-in page, as a link
     text = mail.get_body(("plain",)).get_content()
     assert "An administrator has made you a Policy Tracker account" in text
     assert "asked to reset" not in text and "for 72 hours" in text

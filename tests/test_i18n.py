@@ -129,6 +129,7 @@ def test_a_chinese_recipient_gets_a_chinese_email_that_a_mail_parser_decodes(
         and "需要办理" in m["Subject"]
     )
     assert mail["Subject"].startswith("督查督办系统：您有")
+    assert mail["From"].addresses[0].display_name == "督查督办系统"  # the sender too
     assert mail["To"].addresses[0].display_name  # a Chinese name survives the header encoding
     body = mail.get_body(("plain",)).get_content()
     assert "您好" in body and "报送" in body
@@ -139,6 +140,7 @@ def test_a_chinese_recipient_gets_a_chinese_email_that_a_mail_parser_decodes(
         if m["To"].addresses[0].addr_spec.endswith("nanjing.example.com") and "need" in m["Subject"]
     )
     assert english["Subject"].startswith("Policy Tracker:")
+    assert english["From"].addresses[0].display_name == "Policy Tracker"
 
 
 def test_commands_speak_the_operators_language(runner, seeded, monkeypatch):

@@ -8,13 +8,15 @@ import smtplib
 import ssl
 from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
+from flask_babel import gettext as _
 
 _UNSAFE_HEADER = re.compile(r"[\r\n\x00-\x1f]+")
+DEFAULT_SENDER_NAME = "Policy Tracker"  # config.py's default MAIL_DEFAULT_SENDER
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -41,12 +43,23 @@ def compose(
     """Build the message from `email/<template>.txt` and `.html`."""
     message = EmailMessage()
     message["Subject"] = _header(subject)
-    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    message["From"] = _sender()
+    message["Date"] = formatdate()
     message["To"] = formataddr((_header(name or ""), to))
     message["Message-ID"] = message_id or make_msgid(domain=sender_domain())
     message.set_content(render_template(f"email/{template}.txt", **ctx))
     message.add_alternative(render_template(f"email/{template}.html", **ctx), subtype="html")
     return message
+
+
+def _sender() -> str:
+    """MAIL_DEFAULT_SENDER; with its default name, the tracker's name in the reader's
+    language ("督查督办系统 <…>")."""
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    name, address = parseaddr(sender)
+    if name == DEFAULT_SENDER_NAME:
+        return formataddr((_header(str(_("Policy Tracker"))), address))
+    return sender
 
 
 def deliver(message: EmailMessage) -> None:

@@ -810,7 +810,7 @@ def test_chart_dates_stay_whole_and_apart(client, login_as):
             by_row.setdefault(y, []).append((float(x), _text_width(text, SMALL_SIZE)))
         for marks in by_row.values():
             marks.sort()
-            assert all(0 <= x and x + w <= WIDTH for x, w in marks)
-            assert all(a + w + 6 <= b for (a, w), (b, _w) in zip(marks, marks[1:]))
+            assert all(x >= 0 and x + w <= WIDTH for x, w in marks)
+            assert all(a + w + 6 <= b for (a, w), (b, _w) in zip(marks, marks[1:], strict=False))
     dates = re.findall(r'class="legend">\d+月\d+日<', html)
     assert len(dates) >= 6  # both charts have their dates (the test reads them)

@@ -18,7 +18,7 @@ from ..labels import ROLE_LABELS
 
 class UserForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     role = SelectField(
         _l("Role"),
         choices=[(str(role), label) for role, label in ROLE_LABELS.items()],

@@ -104,7 +104,7 @@ def compose_bulletin(reminder: Reminder, now: datetime) -> EmailMessage:
         document,
         maintype="application",
         subtype="pdf",
-        filename=f"{filename}-{city.slug}-{month}.pdf",
+        filename=f"{filename}-{name}-{month}.pdf",
     )
     return message
 

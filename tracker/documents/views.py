@@ -56,8 +56,12 @@ def bulletin(slug: str):
         abort(400, _("Give the month as YYYY-MM, from 2000-01 to this one."))
     document = bulletins.bulletin_pdf(city, month[0], today, current_policy())
     name = _("bulletin")
-    period = f"{city.slug}-{month[0]:%Y-%m}"
-    return _pdf(document, f"{name}-{period}.pdf", f"bulletin-{period}.pdf")
+    period = f"{month[0]:%Y-%m}"
+    return _pdf(
+        document,
+        f"{name}-{local_name(city)}-{period}.pdf",
+        f"bulletin-{city.slug}-{period}.pdf",
+    )
 
 
 def _pdf(document: bytes, filename: str, fallback: str) -> Response:

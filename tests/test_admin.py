@@ -263,6 +263,8 @@ def test_audit_log_filters(client, login_as):
     unknown = client.get("/admin/audit?action=auth.&target=user").get_data(True)
     assert "“auth.” is not one of the choices." in unknown
     assert "“user” is not one of the choices." in unknown
+    reversed_dates = client.get("/admin/audit?since=2026-12-31&until=2026-01-01").get_data(True)
+    assert "This date comes before the first one." in reversed_dates
     bad = client.get("/admin/audit?since=yesterday")
     assert bad.status_code == 200 and "Not a valid date value." in bad.get_data(as_text=True)
 
@@ -291,7 +293,7 @@ def test_users_cli(runner, seeded):
         mayor = db.session.scalar(select(User).where(User.email == "mayor@city.gov.cn"))
         assert (mayor.role, mayor.city.slug, mayor.department) == (Role.LEADER, "nanjing", None)
     for args, message in (  # the reason in words, never a Python None or a field's key
-        (["--role", "admin", "--department", "drc"], "Several cities have a department 'drc'"),
+        (["--role", "admin", "--department", "drc"], "Several cities have a department “drc”"),
         (["--role", "admin", "--department", "miit"], "Only staff belong to a department"),
         (["--role", "admin", "--city", "nanjing"], "Administrators see every city"),
     ):

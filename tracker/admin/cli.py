@@ -42,7 +42,7 @@ def create_command(email, name, role, city_slug, department_slug, locale, passwo
     """Create an account (for example the first admin of a new installation)."""
     city = db.session.scalar(select(City).where(City.slug == city_slug)) if city_slug else None
     if city_slug and city is None:
-        raise click.ClickException(_("unknown city %(slug)s", slug=repr(city_slug)))
+        raise click.ClickException(_("unknown city %(slug)s", slug=f"“{city_slug}”"))
     department = None
     if department_slug:
         found = db.session.scalars(
@@ -54,17 +54,17 @@ def create_command(email, name, role, city_slug, department_slug, locale, passwo
             raise click.ClickException(
                 _(
                     "Several cities have a department %(department)s: give --city.",
-                    department=repr(department_slug),
+                    department=f"“{department_slug}”",
                 )
             )
         if not found:
             raise click.ClickException(
-                _("no department %(department)s", department=repr(department_slug))
+                _("no department %(department)s", department=f"“{department_slug}”")
                 if city is None
                 else _(
                     "no department %(department)s in %(city)s",
-                    department=repr(department_slug),
-                    city=repr(city_slug),
+                    department=f"“{department_slug}”",
+                    city=f"“{city_slug}”",
                 )
             )
         department = found[0]

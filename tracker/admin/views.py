@@ -334,6 +334,9 @@ def audit_log():
     )
     form.validate()
     refuse_unknown_choices(form.action, form.target)
+    since, until = form.since, form.until
+    if since.data and until.data and since.data > until.data and not (since.errors or until.errors):
+        until.errors = [_("This date comes before the first one.")]
     query = select(AuditEvent).options(joinedload(AuditEvent.actor))
     if form.action.data and not form.action.errors:
         query = query.where(AuditEvent.action == form.action.data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask.globals import request_ctx
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -30,6 +31,8 @@ def _page(error: HTTPException):
     """The error page: a translated title; the code's own reason if it gave one, else ours."""
     title, advice = ERRORS.get(error.code, (error.name, error.description))
     own = error.description != type(error).description
+    if own and error.code == 409:  # the code says why: not always a change made meanwhile
+        title = _("Not possible now")
     return render_template(
         "errors/error.html", code=error.code, title=title, text=error.description if own else advice
     )

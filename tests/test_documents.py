@@ -243,6 +243,8 @@ def test_a_closed_item_takes_no_notice(client, login_as):
     login_as("admin")
     response = client.get(f"/items/{item.id}/notice.pdf")
     assert response.status_code == 409
+    page = response.get_data(as_text=True)  # titled for what it says, not "changed meanwhile"
+    assert "Not possible now" in page and "Changed meanwhile" not in page
     issued = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "item.notice_issued")
     ).all()

@@ -64,7 +64,7 @@ def test_a_day_of_the_supervision_office_in_chinese(live_server, browser, smtp_s
     for n in range(3):
         directives.nth(n).check()
     supervisor.get_by_label("部门", exact=True).select_option(label="海宁市人民政府")
-    supervisor.get_by_label("责任人", exact=True).select_option(label="Yao Ming (海宁市人民政府)")
+    supervisor.get_by_label("责任人", exact=True).select_option(label="Yao Ming（海宁市人民政府）")
     supervisor.get_by_role("button", name="创建任务").click()
     expect(supervisor.get_by_text("已创建3项任务。")).to_be_visible()
     directives = supervisor.locator("input[name=directives]")

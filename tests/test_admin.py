@@ -140,7 +140,7 @@ def test_a_person_leaves_a_department_only_once_their_open_items_have_a_new_owne
         html = refused.get_data(as_text=True)
         assert refused.status_code == 400
         assert "Wang Lei is responsible for" in html and "open items of Development and" in html
-        assert f'<a href="/departments/{drc.id}/reassign">' in html
+        assert f'<a href="/departments/{drc.id}/reassign?old={wang.id}">' in html
     db.session.expire_all()
     assert (wang.department, wang.role) == (drc, Role.STAFF)
     to_himself = client.post(
@@ -431,3 +431,37 @@ def test_the_audit_log_reads_details_of_any_shape(client, login_as):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "#0, #1" in html and "20 more" in html and "not a date" in html
+
+
+def test_a_supporting_part_is_handed_over_with_the_person(client, login_as):
+    """Xu Ting runs the MIIT's supporting part (协办) of an open DRC item: she leaves the MIIT
+    only once the part has a new owner, which the reassign page (opened from the refusal,
+    with her chosen) gives it, under a new version of the item."""
+    from tracker.admin.services import create_user
+    from tracker.models import ItemSupporter
+
+    login_as("admin")
+    xu = db.session.scalar(select(User).where(User.email == ACCOUNTS["supporter"]))
+    miit = xu.department
+    part = db.session.scalar(select(ItemSupporter).where(ItemSupporter.responsible_id == xu.id))
+    item, version = part.item, part.item.version
+    refused = client.post(
+        f"/admin/users/{xu.id}", data=_user_form(xu, department=_nanjing("stb").id)
+    )
+    assert refused.status_code == 400 and "Xu Ting is responsible for" in refused.get_data(True)
+    link = f"/departments/{miit.id}/reassign?old={xu.id}"
+    assert link.replace("&", "&amp;") in refused.get_data(True) or link in refused.get_data(True)
+    page = client.get(link).get_data(as_text=True)
+    assert f'<option selected value="{xu.id}">' in page
+    assert "Nobody else works in this department" in page  # she is the MIIT's only one
+    mo = create_user(
+        None, email="mo.li@x.cn", name="Mo Li", role="staff", city=xu.city, department=miit
+    )
+    db.session.commit()
+    moved = client.post(f"/departments/{miit.id}/reassign", data={"old": xu.id, "new": mo.id})
+    assert moved.status_code == 302
+    db.session.expire_all()
+    part = db.session.get(ItemSupporter, part.id)
+    assert part.responsible_id == mo.id and db.session.get(type(item), item.id).version > version
+    saved = client.post(f"/admin/users/{xu.id}", data=_user_form(xu, department=_nanjing("stb").id))
+    assert saved.status_code == 302

@@ -18,7 +18,7 @@ from ..extensions import db
 from ..i18n import local_name
 from ..items.rules import OPEN
 from ..labels import role_label
-from ..models import ActionItem, City, Department, Role, Setting, Status, User
+from ..models import ActionItem, City, Department, ItemSupporter, Role, Setting, Status, User
 from ..reminders.policy import POLICY_KEY, ReminderPolicy, current_policy
 from ..validation import Invalid
 
@@ -109,13 +109,23 @@ def _check_nothing_left(user: User) -> None:
     """A person leaves their department only once its open items they are responsible for
     have a new owner: moved with them, the items would belong to nobody in the department
     (and to someone outside its city)."""
+    still_open = ActionItem.status.in_([*OPEN, Status.AWAITING_VERIFICATION])
     owned = db.session.scalar(
         select(func.count())
         .select_from(ActionItem)
         .where(
             ActionItem.responsible_id == user.id,
             ActionItem.department_id == user.department_id,
-            ActionItem.status.in_([*OPEN, Status.AWAITING_VERIFICATION]),
+            still_open,
+        )
+    ) + db.session.scalar(  # and the department's supporting parts (协办) they run
+        select(func.count())
+        .select_from(ItemSupporter)
+        .join(ActionItem, ActionItem.id == ItemSupporter.item_id)
+        .where(
+            ItemSupporter.responsible_id == user.id,
+            ItemSupporter.department_id == user.department_id,
+            still_open,
         )
     )
     if owned:
@@ -130,7 +140,9 @@ def _check_nothing_left(user: User) -> None:
                     name=user.name,
                     department=local_name(user.department),
                 ),
-                HAND_OVER: url_for("items.reassign_department", department_id=user.department_id),
+                HAND_OVER: url_for(
+                    "items.reassign_department", department_id=user.department_id, old=user.id
+                ),
             }
         )
 

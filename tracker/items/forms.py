@@ -99,8 +99,8 @@ class ScheduleForm(VersionedForm):
 
 
 class BulkReassignForm(FlaskForm):
-    old = SelectField(_l("From"), coerce=int, validators=[DataRequired()])
-    new = SelectField(_l("To"), coerce=int, validators=[DataRequired()])
+    old = SelectField(_l("Current owner"), coerce=int, validators=[DataRequired()])
+    new = SelectField(_l("New owner"), coerce=int, validators=[DataRequired()])
 
 
 class ItemFilterForm(TranslatedForm):

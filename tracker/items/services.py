@@ -19,6 +19,7 @@ from ..models import (
     ActionItem,
     AuditEvent,
     Department,
+    ItemSupporter,
     Milestone,
     ReminderKind,
     Role,
@@ -323,7 +324,8 @@ def _apply_milestone_changes(item: ActionItem, changes: list[MilestoneChange]) -
 
 
 def reassign_department(department: Department, actor: User, old: User, new: User) -> int:
-    """Move every open item of `department` from `old` to `new`; returns how many."""
+    """Move every open item of `department` from `old` to `new`, and the department's
+    supporting parts (协办) `old` runs; returns how many."""
     if new.department_id != department.id or not new.is_active:
         raise Invalid({"new": _("The new person must be active staff of this department.")})
     if new.id == old.id:
@@ -338,6 +340,18 @@ def reassign_department(department: Department, actor: User, old: User, new: Use
     for item in items:
         item.responsible = new
         item.co_owners = [u for u in item.co_owners if u.id != new.id]
+    parts = db.session.scalars(  # the department's supporting parts (协办) they run
+        select(ItemSupporter)
+        .join(ActionItem, ActionItem.id == ItemSupporter.item_id)
+        .where(
+            ItemSupporter.department_id == department.id,
+            ItemSupporter.responsible_id == old.id,
+            ActionItem.status.in_([*OPEN, Status.AWAITING_VERIFICATION]),
+        )
+    ).all()
+    for part in parts:
+        part.responsible = new
+        part.item.updated_at = utcnow()  # a new version of the item, as for any change
     db.session.flush()
     for item in items:
         audit.record(
@@ -349,7 +363,17 @@ def reassign_department(department: Department, actor: User, old: User, new: Use
             before={"responsible": old.id},
             after={"responsible": new.id},
         )
-    return len(items)
+    for part in parts:
+        audit.record(
+            "item.supporters_set",
+            part.item,
+            actor=actor,
+            version=part.item.version,
+            bulk=True,
+            before=[[department.id, old.id]],
+            after=[[department.id, new.id]],
+        )
+    return len(items) + len(parts)
 
 
 def _open_milestone(item, milestone_id, errors) -> Milestone | None:

@@ -10,6 +10,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     send_file,
     url_for,
 )
@@ -28,6 +29,7 @@ from ..access import (
 )
 from ..clock import office_today
 from ..extensions import db
+from ..inputs import bounded_int
 from ..labels import STATUS_LABELS
 from ..models import ActionItem, Role, Status, StatusUpdate, User
 from . import services
@@ -265,6 +267,8 @@ def reassign_department(department_id: int):
     form = BulkReassignForm()
     form.old.choices = [(p.id, p.name) for p in people]
     form.new.choices = [(p.id, p.name) for p in people if p.is_active]
+    if not form.is_submitted():  # the admin's user page links here with the person
+        form.old.data = request.args.get("old", type=bounded_int)
     status = 200
     if form.validate_on_submit():
         try:
@@ -281,7 +285,10 @@ def reassign_department(department_id: int):
             return redirect(url_for("items.mine"))
     elif form.is_submitted():
         status = 400
-    return render_template("items/reassign.html", department=department, form=form), status
+    alone = len(form.new.choices) < 2  # nobody else to give the items to
+    return render_template(
+        "items/reassign.html", department=department, form=form, alone=alone
+    ), status
 
 
 # ---------------------------------------------------------------- helpers

@@ -170,7 +170,7 @@ class JSONProvider(DefaultJSONProvider):
 def content_disposition(kind: str, name: str, fallback: str) -> str:
     """A download's `Content-Disposition`: its name in the reader's language (RFC 6266's
     filename*, which browsers read) and an ASCII name for the clients that do not."""
-    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def clean_filename(raw: str | None, fallback: str = "file") -> str:

@@ -44,7 +44,7 @@ def compose(
     message = EmailMessage()
     message["Subject"] = _header(subject)
     message["From"] = _sender()
-    message["Date"] = formatdate()
+    message["Date"] = formatdate(localtime=True)
     message["To"] = formataddr((_header(name or ""), to))
     message["Message-ID"] = message_id or make_msgid(domain=sender_domain())
     message.set_content(render_template(f"email/{template}.txt", **ctx))

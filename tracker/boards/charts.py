@@ -4,6 +4,7 @@ a title and description; the page's tables and lists are their text alternatives
 from __future__ import annotations
 
 from datetime import date, timedelta
+from math import ceil
 from unicodedata import east_asian_width
 
 from babel.lists import format_list
@@ -40,7 +41,7 @@ def _axis_labels(marks: list[tuple[float, str]], y: float, *, from_the_right: bo
     parts, edge = [], None
     for x, text in reversed(marks) if from_the_right else marks:
         width = _text_width(text, SMALL_SIZE)
-        start = min(max(x - width / 2, 0), WIDTH - width)
+        start = min(max(x - width / 2, 1), WIDTH - width - 2)  # a little room at each edge
         if edge is not None and (start + width > edge - 6 if from_the_right else start < edge + 6):
             continue
         parts.append(f'<text x="{start:.1f}" y="{y}" class="legend">{escape(text)}</text>')
@@ -51,7 +52,7 @@ def _axis_labels(marks: list[tuple[float, str]], y: float, *, from_the_right: bo
 def _text_width(text: str, size: float) -> float:
     """Roughly how wide `text` is drawn at `size`: Chinese characters are square, others
     about 0.6 em (on the generous side)."""
-    return sum(size if east_asian_width(ch) in "WF" else 0.6 * size for ch in text)
+    return sum(size if east_asian_width(ch) in "WF" else 0.66 * size for ch in text)
 
 
 def _fit(text: str, width: float, size: float) -> str:
@@ -190,7 +191,10 @@ def deadline_timeline(timeline: Timeline, today: date, title: str, chart_id: str
             f'<line x1="{x:.1f}" y1="{axis}" x2="{x:.1f}" y2="{axis + 4}" stroke="#57606a"/>'
         )
 
-    weeks = [(left + o * scale, format_day(today + timedelta(days=o))) for o in range(0, days, 7)]
+    dates = {o: format_day(today + timedelta(days=o)) for o in range(0, days, 7)}
+    widest = max(_text_width(text, SMALL_SIZE) for text in dates.values())
+    step = 7 * ceil((widest + 8) / (7 * scale))  # whole weeks apart, room for every date
+    weeks = [(left + o * scale, text) for o, text in dates.items() if o % step == 0]
     parts += _axis_labels(weeks, axis + 18, from_the_right=False)  # today's always shown
     for day, (items, milestones) in sorted(per_day.items()):
         x = left + (day - today).days * scale - bar / 2

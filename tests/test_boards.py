@@ -333,7 +333,7 @@ def test_csv_export_opens_in_excel_with_chinese_text(client, login_as):
     # Named in his language (filename*), with an ASCII name for clients that do not read it.
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith('attachment; filename="items-20')
-    assert "filename*=UTF-8''%E7%9D%A3%E5%8A%9E%E4%BA%8B%E9%A1%B9-20" in disposition  # 督办事项
+    assert "filename*=UTF-8''%E7%9D%A3%E5%8A%9E%E4%BB%BB%E5%8A%A1-20" in disposition  # 督办任务
     assert response.data.startswith("\ufeff".encode())  # read: the stream ends before the next
     ledger = client.get("/items.xlsx?city=jiaxing").headers["Content-Disposition"]
     assert ledger.startswith('attachment; filename="ledger-20') and "filename*=UTF-8''%E7" in ledger

@@ -634,7 +634,7 @@ def test_a_child_s_extension_stays_within_its_parent(client, login_as):
     login_as("zheng.kai@haining.example.com")
     beyond = _ask(client, child, days=(_item(HAINING).due_on - child.due_on).days + 1)
     assert beyond.status_code == 400
-    assert "子任务的截止日期不能晚于所属事项。" in beyond.get_data(as_text=True)  # he reads Chinese
+    assert "子任务的截止日期不能晚于所属任务。" in beyond.get_data(as_text=True)  # he reads Chinese
 
 
 def test_a_closed_item_s_pending_request_is_not_decided(client, login_as):
@@ -678,7 +678,7 @@ def test_passing_down_twice_or_out_of_place_says_why(client, login_as):
     login_as("other_supervisor")
     parent = _item(HAINING)
     twice = _post(client, f"/items/{parent.id}/pass", parent, sub_unit=parent.passed_to_city_id)
-    assert twice.status_code == 400 and "该事项在下级单位已有子任务。" in twice.get_data(
+    assert twice.status_code == 400 and "该任务在下级单位已有子任务。" in twice.get_data(
         as_text=True
     )
     login_as("supervisor")

@@ -134,7 +134,7 @@ def test_the_bulletin_names_the_figures_the_departments_and_the_late_items(
     late = [i for i in items if i.status in OPEN and i.due_on and i.due_on < TODAY]
     if locale == "zh_Hans":
         assert "督查通报" in text and "南京市督查室" in text and "2026年3月" in text
-        assert "部门考核排名" in text and "逾期未办结事项" in text
+        assert "部门考核排名" in text and "逾期未办结任务" in text
         for item in late[:5]:
             assert item.department.name_zh in text
     else:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from ..access import visible_items
 from ..clock import office_zone
 from ..extensions import db
-from ..formatting import format_date
+from ..formatting import aside, format_date
 from ..items.rules import OPEN, stale_sql
 from ..mail import compose, external_url, sender_domain
 from ..models import (
@@ -60,7 +60,7 @@ def compose_daily(reminder: Reminder, lines: list[ReminderLine], reminded: dict[
             count,
         )
     if overdue:
-        subject += " " + ngettext("(%(num)d overdue)", "(%(num)d overdue)", overdue)
+        subject += aside(ngettext("%(num)d overdue", "%(num)d overdue", overdue))
     recipient = reminder.recipient
     # The report form's place on the item page (werkzeug's URL builder has no anchors).
     links = {

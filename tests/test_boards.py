@@ -569,7 +569,7 @@ def test_stale_follows_the_policy_on_the_boards_and_in_the_weekly_digest(client,
     assert len(stale) == int(wanted) > DIGEST_LIST  # the digest shows the first ten
     assert in_digest == [i.id for i in stale[:DIGEST_LIST]]
     more = re.search(
-        r"^(\d+) more items without an update\. All of them: (\S+)$", stale_section, re.M
+        r"^(\d+) more items without an update\.\nAll of them: (\S+)$", stale_section, re.M
     )
     assert int(more.group(1)) == len(stale) - DIGEST_LIST
     listed = client.get(urlsplit(more.group(2)).path + "?" + urlsplit(more.group(2)).query)

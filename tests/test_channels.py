@@ -445,7 +445,9 @@ def test_a_sender_killed_after_a_robot_took_a_post_posts_it_again_once(
     posted = sum(len(v) for v in robots.received.values())
     assert posted >= 1
     monkeypatch.setattr(sending, "mark_sent", real_mark_sent)
-    after_claim = NOW + timedelta(seconds=sending.current_policy().claim_seconds + 1)
+    # A claim lasts from when it was made: the first run's clock moved on while it ran (by
+    # seconds on a loaded machine), so the second comes a minute after the claim's end.
+    after_claim = NOW + timedelta(seconds=sending.current_policy().claim_seconds + 60)
     send_due(after_claim, "s2")
     assert set(_robot_states()) <= {"sent", "cancelled"}  # nothing left pending or claimed
     delivered = sum(len(v) for v in robots.received.values())

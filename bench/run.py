@@ -137,7 +137,10 @@ def _measure(session: requests.Session, url: str, count: int, seconds: float) ->
         local.cookies.update(session.cookies)
         local.headers.update(session.headers)
         while time.monotonic() < stop:
-            local.get(url)
+            try:
+                local.get(url)
+            except requests.ConnectionError:  # a worker recycled (max_requests) mid-keepalive
+                continue
             done[0] += 1
 
     threads = [threading.Thread(target=hammer) for _ in range(4)]

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from .admin.forms import PolicyForm
 from .documents.notices import LEVELS
 from .extensions import db
-from .formatting import format_date
+from .formatting import aside, format_date
 from .i18n import local_name
 from .labels import CYCLE_LABELS, PLATFORM_LABELS, STATUS_LABELS, role_label
 from .models import AuditEvent, City, Department, Platform, Role, Status, User
@@ -192,7 +192,7 @@ class _Names:
         if person is None:
             return name
         person = self._one("responsible", person)
-        return _("%(name)s (%(place)s)", name=name, place=person)
+        return name + aside(person)
 
 
 def _code(value) -> str:

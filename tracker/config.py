@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .paths import PROJECT_ROOT
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
+DEFAULT_SENDER = "Policy Tracker <tracker@localhost>"  # its name is said in the reader's language
 
 
 def from_environment(instance_path: str | Path, environ: dict[str, str] | None = None) -> dict:
@@ -64,7 +65,7 @@ def from_environment(instance_path: str | Path, environ: dict[str, str] | None =
         "MAIL_USE_SSL": _flag(env.get("MAIL_USE_SSL")),
         "MAIL_USERNAME": env.get("MAIL_USERNAME"),
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD"),
-        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Policy Tracker <tracker@localhost>"),
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", DEFAULT_SENDER),
         # Group robots and the SMS gateway (tracker/channels/): seconds to wait for an answer;
         # the gateway's address, its bearer token and the JSON body it takes, whose string
         # values may hold {mobile} and {text}.

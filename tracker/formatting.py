@@ -78,7 +78,7 @@ def aside(text: str | None) -> str:
 @pass_eval_context
 def _aside(context, text):
     if context.autoescape:  # escaped once, whether the note came escaped (Markup) or not
-        return Markup(_(" (%(note)s)", note=escape(text))) if text else ""
+        return Markup(aside(escape(text))) if text else ""
     return aside(text)
 
 

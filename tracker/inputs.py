@@ -84,6 +84,13 @@ def refuse_unknown_choices(*fields) -> None:
             field.errors = [unknown_choice(given)]
 
 
+def refuse_reversed(first, last) -> None:
+    """A range whose end comes before its start is an error beside the end (the two dates
+    are each valid, so neither says so by itself)."""
+    if first.data and last.data and first.data > last.data and not (first.errors or last.errors):
+        last.errors = [_("This date comes before the first one.")]
+
+
 def unknown_choice(value: str) -> str:
     shown = value if len(value) <= 40 else value[:39] + "…"
     return _("“%(value)s” is not one of the choices.", value=shown)

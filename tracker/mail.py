@@ -15,8 +15,9 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template
 from flask_babel import gettext as _
 
+from .config import DEFAULT_SENDER
+
 _UNSAFE_HEADER = re.compile(r"[\r\n\x00-\x1f]+")
-DEFAULT_SENDER_NAME = "Policy Tracker"  # config.py's default MAIL_DEFAULT_SENDER
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -57,7 +58,7 @@ def _sender() -> str:
     language ("督查督办系统 <…>")."""
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
     name, address = parseaddr(sender)
-    if name == DEFAULT_SENDER_NAME:
+    if name == parseaddr(DEFAULT_SENDER)[0]:
         return formataddr((_header(str(_("Policy Tracker"))), address))
     return sender
 

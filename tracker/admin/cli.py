@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ..auth.passwords_policy import password_problem
 from ..auth.services import find_user_by_email
 from ..extensions import db
+from ..formatting import aside
 from ..i18n import local_name
 from ..labels import role_label
 from ..models import City, Department, Role, User
@@ -103,6 +104,6 @@ def list_command() -> None:
     for user in db.session.scalars(select(User).order_by(User.role, User.email)):
         scope = local_name(user.city) if user.city else _("every city")
         if user.department:
-            scope = _("%(name)s (%(place)s)", name=local_name(user.department), place=scope)
+            scope = local_name(user.department) + aside(scope)
         state = "" if user.is_active else "  " + _("(deactivated)")
         click.echo(f"{role_label(user.role):<10} {user.email:<36} {scope}{state}")

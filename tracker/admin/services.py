@@ -10,15 +10,15 @@ from zoneinfo import available_timezones
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from .. import audit
 from ..auth.sessions import end_all_sessions
 from ..extensions import db
 from ..i18n import local_name
-from ..items.rules import OPEN
+from ..items.services import open_holdings
 from ..labels import role_label
-from ..models import ActionItem, City, Department, ItemSupporter, Role, Setting, Status, User
+from ..models import City, Department, Role, Setting, User
 from ..reminders.policy import POLICY_KEY, ReminderPolicy, current_policy
 from ..validation import Invalid
 
@@ -109,25 +109,7 @@ def _check_nothing_left(user: User) -> None:
     """A person leaves their department only once its open items they are responsible for
     have a new owner: moved with them, the items would belong to nobody in the department
     (and to someone outside its city)."""
-    still_open = ActionItem.status.in_([*OPEN, Status.AWAITING_VERIFICATION])
-    owned = db.session.scalar(
-        select(func.count())
-        .select_from(ActionItem)
-        .where(
-            ActionItem.responsible_id == user.id,
-            ActionItem.department_id == user.department_id,
-            still_open,
-        )
-    ) + db.session.scalar(  # and the department's supporting parts (协办) they run
-        select(func.count())
-        .select_from(ItemSupporter)
-        .join(ActionItem, ActionItem.id == ItemSupporter.item_id)
-        .where(
-            ItemSupporter.responsible_id == user.id,
-            ItemSupporter.department_id == user.department_id,
-            still_open,
-        )
-    )
+    owned = open_holdings(user.department_id, user.id)
     if owned:
         raise Invalid(
             {

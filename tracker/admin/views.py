@@ -21,8 +21,9 @@ from ..auth.emails import password_email
 from ..channels import services as channel_services
 from ..clock import office_zone
 from ..extensions import db
+from ..formatting import aside
 from ..i18n import local_name
-from ..inputs import bounded_int, refuse_unknown_choices
+from ..inputs import bounded_int, refuse_reversed, refuse_unknown_choices
 from ..labels import ACTION_LABELS, TARGET_LABELS
 from ..mail import deliver
 from ..models import AuditEvent, City, Department, DepartmentRobot, User
@@ -63,8 +64,7 @@ def _user_choices(form: UserForm) -> tuple[dict, dict]:
         (c.id, local_name(c)) for c in cities.values()
     ]
     form.department.choices = [(None, _("None"))] + [
-        (d.id, _("%(name)s (%(place)s)", name=local_name(d), place=local_name(cities[d.city_id])))
-        for d in departments.values()
+        (d.id, local_name(d) + aside(local_name(cities[d.city_id]))) for d in departments.values()
     ]
     return cities, departments
 
@@ -207,8 +207,7 @@ def places():
     department_form.city.choices = [(c.id, local_name(c)) for c in cities.values()]
     departments = {d.id: d for c in cities.values() for d in c.departments}
     robot_form.department.choices = [
-        (d.id, _("%(name)s (%(place)s)", name=local_name(d), place=local_name(cities[d.city_id])))
-        for d in departments.values()
+        (d.id, local_name(d) + aside(local_name(cities[d.city_id]))) for d in departments.values()
     ]
     robots = {r.department_id: r for r in db.session.scalars(select(DepartmentRobot))}
     status = 200
@@ -334,9 +333,7 @@ def audit_log():
     )
     form.validate()
     refuse_unknown_choices(form.action, form.target)
-    since, until = form.since, form.until
-    if since.data and until.data and since.data > until.data and not (since.errors or until.errors):
-        until.errors = [_("This date comes before the first one.")]
+    refuse_reversed(form.since, form.until)
     query = select(AuditEvent).options(joinedload(AuditEvent.actor))
     if form.action.data and not form.action.errors:
         query = query.where(AuditEvent.action == form.action.data)

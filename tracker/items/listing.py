@@ -35,7 +35,13 @@ from ..clock import office_today, office_zone
 from ..extensions import db
 from ..formatting import aside
 from ..i18n import local_name
-from ..inputs import bounded_int, content_disposition, refuse_unknown_choices, unknown_choice
+from ..inputs import (
+    bounded_int,
+    content_disposition,
+    refuse_reversed,
+    refuse_unknown_choices,
+    unknown_choice,
+)
 from ..labels import STATUS_LABELS
 from ..models import (
     ActionItem,
@@ -313,9 +319,7 @@ def _refuse_unknown(form: ItemFilterForm, user) -> None:
     the filter: the list would otherwise look filtered when it is not, or empty for no
     reason. A directive is a choice when the reader may see its speech."""
     refuse_unknown_choices(*(form[name] for name in SHOWN_ERRORS))
-    first, last = form.due_from, form.due_to
-    if first.data and last.data and first.data > last.data and not (first.errors or last.errors):
-        last.errors = [_("This date comes before the first one.")]
+    refuse_reversed(form.due_from, form.due_to)
     directive = form.directive
     if directive.errors and len(directive.raw_data) == 1:  # not a number, or out of range
         directive.errors = [unknown_choice(directive.raw_data[0])]
@@ -341,8 +345,7 @@ def _filter_form(args: MultiDict) -> tuple[ItemFilterForm, ItemFilter]:
     ).all()
     names = {c.id: local_name(c) for c in cities}
     form.department.choices = [(None, _("All"))] + [
-        (d.id, _("%(name)s (%(place)s)", name=local_name(d), place=names[d.city_id]))
-        for d in departments
+        (d.id, local_name(d) + aside(names[d.city_id])) for d in departments
     ]
     people = db.session.scalars(
         select(User).where(User.role == Role.STAFF, User.city_id.in_(city_ids)).order_by(User.name)

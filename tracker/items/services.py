@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import contains_eager
 from werkzeug.datastructures import FileStorage
 
 from .. import audit
@@ -330,25 +331,12 @@ def reassign_department(department: Department, actor: User, old: User, new: Use
         raise Invalid({"new": _("The new person must be active staff of this department.")})
     if new.id == old.id:
         raise Invalid({"new": _("Choose someone else: the items are theirs already.")})
-    items = db.session.scalars(
-        select(ActionItem).where(
-            ActionItem.department_id == department.id,
-            ActionItem.responsible_id == old.id,
-            ActionItem.status.in_([*OPEN, Status.AWAITING_VERIFICATION]),
-        )
-    ).all()
+    items_held, parts_held = _held(department.id, old.id)
+    items = db.session.scalars(items_held).all()
     for item in items:
         item.responsible = new
         item.co_owners = [u for u in item.co_owners if u.id != new.id]
-    parts = db.session.scalars(  # the department's supporting parts (协办) they run
-        select(ItemSupporter)
-        .join(ActionItem, ActionItem.id == ItemSupporter.item_id)
-        .where(
-            ItemSupporter.department_id == department.id,
-            ItemSupporter.responsible_id == old.id,
-            ActionItem.status.in_([*OPEN, Status.AWAITING_VERIFICATION]),
-        )
-    ).all()
+    parts = db.session.scalars(parts_held).all()
     for part in parts:
         part.responsible = new
         part.item.updated_at = utcnow()  # a new version of the item, as for any change
@@ -374,6 +362,37 @@ def reassign_department(department: Department, actor: User, old: User, new: Use
             after=[[department.id, new.id]],
         )
     return len(items) + len(parts)
+
+
+def open_holdings(department_id: int, person_id: int) -> int:
+    """How many open things a person holds for a department: items they are responsible
+    for, and supporting parts (协办) they run. They leave it only once that is none."""
+    return sum(
+        db.session.scalar(select(func.count()).select_from(held.subquery()))
+        for held in _held(department_id, person_id)
+    )
+
+
+def _held(department_id: int, person_id: int) -> tuple[Select, Select]:
+    """The open items a person is responsible for in a department, and the department's
+    supporting parts (协办) they run, with their items."""
+    still_open = ActionItem.status.in_([*OPEN, Status.AWAITING_VERIFICATION])
+    items = select(ActionItem).where(
+        ActionItem.department_id == department_id,
+        ActionItem.responsible_id == person_id,
+        still_open,
+    )
+    parts = (
+        select(ItemSupporter)
+        .join(ItemSupporter.item)
+        .options(contains_eager(ItemSupporter.item))
+        .where(
+            ItemSupporter.department_id == department_id,
+            ItemSupporter.responsible_id == person_id,
+            still_open,
+        )
+    )
+    return items, parts
 
 
 def _open_milestone(item, milestone_id, errors) -> Milestone | None:
